@@ -1,0 +1,114 @@
+"""Thin CLI: parse, load the config, call one stage's run(); user errors -> one message + exit 2."""
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+from sftflow.errors import UserError
+
+EPILOG = "Any other --key value pair overrides that key of the config file (sections: --eval.batch_size 8)."
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sftflow", description="Supervised fine-tuning from one YAML file.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="do what the file's `mode` says (train / evaluate)", epilog=EPILOG)
+    run.add_argument("config")
+    train = commands.add_parser("train", help="fine-tune as the config says", epilog=EPILOG)
+    train.add_argument("config")
+    evaluate = commands.add_parser("eval", help="score models on a split with the task metric", epilog=EPILOG)
+    evaluate.add_argument("config")
+    evaluate.add_argument("--model", action="append", help="run directory, adapter, model folder or Hub id "
+                          "(repeat to compare; default: the config's run directory)")
+    data = commands.add_parser("data", help="inspect data")
+    data_commands = data.add_subparsers(dest="data_command", required=True)
+    preview = data_commands.add_parser("preview", help="rendered examples with trained tokens marked, "
+                                       "token-length statistics", epilog=EPILOG)
+    preview.add_argument("config")
+    preview.add_argument("-n", type=int, default=3, help="examples to print (default 3)")
+    config = commands.add_parser("config", help="list sftflow's options, or check/show a config file",
+                                 add_help=False)
+    config.add_argument("-h", "--help", action="store_true", help="list every sftflow option")
+    config.add_argument("action", nargs="?", choices=("check", "show"))
+    config.add_argument("config", nargs="?")
+    demo = commands.add_parser("demo", help="fine-tune SmolLM2-135M on generated text-to-SQL on CPU, "
+                               "then compare base vs fine-tuned accuracy", epilog=EPILOG)
+    demo.add_argument("--out", help="run folder (default: runs/demo-TIMESTAMP)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    # TRL's own default sets the old name; the warning would only confuse users of the teaching workflow
+    warnings.filterwarnings("ignore", message="`gradient_checkpointing` is deprecated")
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    try:
+        return dispatch(args, extra)
+    except UserError as e:
+        if args.debug:
+            raise
+        print(f"sftflow: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("sftflow: interrupted", file=sys.stderr)
+        return 130
+
+
+def dispatch(args, extra: list[str]) -> int:
+    from sftflow.config import help_text, load_config, parse_overrides
+
+    overrides = parse_overrides(extra)
+    if args.command == "demo":
+        from sftflow.demo.run import run as demo
+
+        demo(Path(args.out) if args.out else None, overrides)
+        return 0
+    if args.command == "config":
+        if args.help or not args.action:
+            print(help_text())
+            return 0
+        if not args.config:
+            raise UserError(f"sftflow config {args.action} needs a config file")
+        config = load_config(args.config, overrides)
+        if args.action == "show":
+            import yaml
+
+            print(yaml.safe_dump(config.to_dict(), sort_keys=False))
+        else:
+            from sftflow.train.run import check_settings
+
+            for note in check_settings(config):
+                print(f"[sftflow] on this machine: {note}")
+            print(f"{args.config}: OK")
+        return 0
+    config = load_config(args.config, overrides)
+    stage = args.command
+    if stage == "run":
+        stage = {"train": "train", "evaluate": "eval", "interact": "chat"}[config.workflow.mode]
+    return run_stage(stage, config, args)
+
+
+def run_stage(stage: str, config, args) -> int:
+    if stage == "train":
+        from sftflow.train.run import run
+
+        run(config)
+    elif stage == "eval":
+        from sftflow.eval.run import run
+
+        run(config, getattr(args, "model", None))
+    elif stage == "data":
+        from sftflow.data.preview import run
+
+        run(config, n=args.n)
+    else:
+        raise UserError(f"mode '{config.workflow.mode}' needs the '{stage}' stage, which this version does not "
+                        "have yet", config.where)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,310 @@
+"""One YAML file (plus `--key value` overrides) -> TRL's SFTConfig/ModelConfig + sftflow's sections.
+
+Flat keys are TRL's (SFTConfig, ModelConfig) or the teaching workflow's (WorkflowOptions);
+sections (`data:`, `eval:`, ...) hold sftflow's stage options. Unknown keys are errors.
+"""
+
+import dataclasses
+import difflib
+import enum
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sftflow.errors import UserError
+from sftflow.options import SECTIONS, WorkflowOptions
+
+
+def _trl_fields() -> tuple[dict, dict]:
+    from trl import ModelConfig, SFTConfig  # heavy import, only when a config is read
+
+    return ({f.name: f for f in dataclasses.fields(SFTConfig) if f.init},
+            {f.name: f for f in dataclasses.fields(ModelConfig) if f.init})
+
+
+WORKFLOW_FIELDS = {f.name: f for f in dataclasses.fields(WorkflowOptions)}
+
+# Keys renamed in transformers 5 / TRL 1.x that files written for older versions still use.
+RENAMED = {"warmup_ratio": "warmup_steps", "torch_dtype": "dtype", "max_seq_length": "max_length",
+           "evaluation_strategy": "eval_strategy"}
+
+
+@dataclass
+class Config:
+    path: Path | None
+    sft: dict[str, Any]  # SFTConfig keys the user set
+    model: dict[str, Any]  # ModelConfig keys the user set
+    workflow: WorkflowOptions
+    data: Any
+    eval: Any
+    merge: Any
+    serve: Any
+    chat: Any
+
+    @property
+    def where(self) -> str:
+        return str(self.path) if self.path else "config"
+
+    @property
+    def base_dir(self) -> Path:
+        """Folder that relative paths in the file are resolved against (after the working directory)."""
+        return self.path.parent if self.path else Path.cwd()
+
+    def resolve_path(self, value: str) -> Path | None:
+        """A local path as written (relative to cwd), or relative to the config file; None if neither exists."""
+        for candidate in (Path(value).expanduser(), self.base_dir / value):
+            if candidate.exists():
+                return candidate.resolve()
+        return None
+
+    def output_dir(self) -> Path:
+        name = self.sft.get("output_dir") or f"runs/{self.path.stem if self.path else 'run'}"
+        return Path(name).expanduser().resolve()
+
+    def to_dict(self) -> dict:
+        """The resolved config as flat keys + sections, ready to be written back as YAML."""
+        out = {**dataclasses.asdict(self.workflow), **self.model, **self.sft}
+        for name in SECTIONS:
+            out[name] = dataclasses.asdict(getattr(self, name))
+        return out
+
+
+def load_config(path: str | Path | None, overrides: dict[str, str] | None = None) -> Config:
+    """Read, override, validate. Raises UserError naming the key and the file on any problem."""
+    raw, lines, where = ({}, {}, "command line") if path is None else _read_yaml(Path(path))
+    for dotted, text in (overrides or {}).items():
+        _set_dotted(raw, dotted, yaml.safe_load(text) if isinstance(text, str) else text)
+    config = _build(raw, lines, where)
+    config.path = Path(path).resolve() if path is not None else None
+    return config
+
+
+def _read_yaml(path: Path) -> tuple[dict, dict, str]:
+    where = str(path)
+    if not path.is_file():
+        raise UserError("config file not found", where)
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+        lines = _key_lines(yaml.compose(text))
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise UserError(f"malformed YAML: {line}{e.problem or e}", where) from e
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise UserError(f"the file must be a mapping of keys to values, not a {type(data).__name__}", where)
+    return data, lines, where
+
+
+def _key_lines(node, prefix: str = "") -> dict[str, int]:
+    """'key' / 'section.key' -> 1-based line number, for error messages."""
+    lines = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            name = f"{prefix}{key_node.value}"
+            lines[name] = key_node.start_mark.line + 1
+            if not prefix:
+                lines.update(_key_lines(value_node, f"{name}."))
+    return lines
+
+
+def _set_dotted(raw: dict, dotted: str, value: Any) -> None:
+    section, _, key = dotted.partition(".")
+    if key:
+        raw.setdefault(section, {})
+        if not isinstance(raw[section], dict):
+            raise UserError(f"'{section}' is not a section, cannot set '{dotted}'", "command line")
+        raw[section][key] = value
+    else:
+        raw[dotted] = value
+
+
+def _build(raw: dict, lines: dict, where: str) -> Config:
+    sft_fields, model_fields = _trl_fields()
+    flat_known = {**WORKFLOW_FIELDS, **sft_fields, **model_fields}
+    buckets = {"sft": {}, "model": {}, "workflow": {}}
+    sections = {name: {} for name in SECTIONS}
+    for key, value in raw.items():
+        loc = _loc(where, lines, key)
+        if key in RENAMED and RENAMED[key] not in raw:
+            print(f"[sftflow] {loc}: '{key}' is now called '{RENAMED[key]}'; reading it as such")
+            key = RENAMED[key]
+        if key in SECTIONS:
+            if not isinstance(value, dict):
+                raise UserError(f"'{key}' is a section and takes a mapping of options", loc)
+            sections[key] = _section_values(key, value, lines, where)
+        elif key in flat_known:
+            bucket = "workflow" if key in WORKFLOW_FIELDS else "sft" if key in sft_fields else "model"
+            buckets[bucket][key] = coerce(value, flat_known[key], key, loc)
+        else:
+            raise UserError(_unknown(key, list(flat_known) + list(SECTIONS)), loc)
+    _check_choices(buckets["workflow"], WORKFLOW_FIELDS, lines, where)
+    return Config(
+        path=None, sft=buckets["sft"], model=buckets["model"],
+        workflow=WorkflowOptions(**buckets["workflow"]),
+        **{name: cls(**sections[name]) for name, cls in SECTIONS.items()},
+    )
+
+
+def _section_values(section: str, values: dict, lines: dict, where: str) -> dict:
+    fields = {f.name: f for f in dataclasses.fields(SECTIONS[section])}
+    out = {}
+    for key, value in values.items():
+        loc = _loc(where, lines, f"{section}.{key}")
+        if key not in fields:
+            raise UserError(_unknown(f"{section}.{key}", [f"{section}.{k}" for k in fields]), loc)
+        out[key] = coerce(value, fields[key], f"{section}.{key}", loc)
+    _check_choices(out, fields, lines, where, prefix=f"{section}.")
+    return out
+
+
+def _check_choices(values: dict, fields: dict, lines: dict, where: str, prefix: str = "") -> None:
+    for key, value in values.items():
+        choices = fields[key].metadata.get("choices")
+        if choices and value not in choices:
+            hint = difflib.get_close_matches(str(value), choices, n=1)
+            extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+            raise UserError(f"'{prefix}{key}' must be one of {', '.join(choices)}, got '{value}'{extra}",
+                            _loc(where, lines, prefix + key))
+
+
+def _loc(where: str, lines: dict, key: str) -> str:
+    return f"{where}, line {lines[key]}" if key in lines else where
+
+
+def _unknown(key: str, known: list[str]) -> str:
+    hint = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
+    return f"unknown key '{key}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+
+
+def coerce(value: Any, field: dataclasses.Field, key: str, loc: str) -> Any:
+    """Check `value` against the field's annotation; convert where YAML is ambiguous (e.g. '1e-4' is a str)."""
+    try:
+        return _coerce(value, field.type)
+    except (TypeError, ValueError):
+        expected = _describe(field.type)
+        raise UserError(f"'{key}' expects {expected}, got {value!r}", loc) from None
+
+
+def _coerce(value: Any, annotation: Any) -> Any:
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        if any(isinstance(a, type) and issubclass(a, enum.Enum) for a in args):
+            args = tuple(a for a in args if a is not str)  # transformers converts "Enum | str" to the Enum
+        for arg in sorted(args, key=_try_order):  # try the strictest types first
+            try:
+                return _coerce(value, arg)
+            except (TypeError, ValueError):
+                continue
+        raise TypeError(annotation)
+    if annotation is type(None):
+        if value is None:
+            return None
+        raise TypeError(annotation)
+    if annotation is Any:
+        return value
+    if origin in (list, tuple):
+        if isinstance(value, str):
+            value = [value]  # a single module name where a list is expected
+        if not isinstance(value, (list, tuple)):
+            raise TypeError(annotation)
+        return [_coerce(v, args[0]) if args else v for v in value]
+    if origin is dict or annotation is dict:
+        if not isinstance(value, dict):
+            raise TypeError(annotation)
+        return value
+    if origin is typing.Literal:
+        if value in args:
+            return value
+        raise ValueError(value)
+    return _coerce_scalar(value, annotation)
+
+
+def _try_order(arg: Any) -> int:
+    order = {type(None): 0, bool: 1, int: 2, float: 3}
+    if isinstance(arg, type) and issubclass(arg, enum.Enum):
+        return 4
+    return order.get(arg, 5 if arg is not str else 6)
+
+
+def _coerce_scalar(value: Any, annotation: Any) -> Any:
+    if annotation is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false", "yes", "no", "on", "off"):
+            return value.lower() in ("true", "yes", "on")
+        raise TypeError(annotation)
+    if annotation is int:
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise TypeError(annotation)
+        return int(value)
+    if annotation is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise TypeError(annotation)
+        return float(value)
+    if annotation is str:
+        if isinstance(value, (dict, list)) or value is None:
+            raise TypeError(annotation)
+        return value if isinstance(value, str) else str(value)
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return annotation(value).value
+    return value
+
+
+def _describe(annotation: Any) -> str:
+    names = {bool: "true/false", int: "an integer", float: "a number", str: "a string",
+             type(None): "null", dict: "a mapping"}
+    args = typing.get_args(annotation) if typing.get_origin(annotation) in (typing.Union, types.UnionType) else (annotation,)
+    parts = []
+    for arg in args:
+        if isinstance(arg, type) and issubclass(arg, enum.Enum):
+            parts.append("one of " + ", ".join(str(m.value) for m in arg))
+        elif typing.get_origin(arg) in (list, tuple):
+            parts.append("a list")
+        else:
+            parts.append(names.get(arg, names.get(typing.get_origin(arg), str(arg))))
+    return " or ".join(dict.fromkeys(parts))
+
+
+def parse_overrides(args: list[str]) -> dict[str, str]:
+    """['--lr', '1e-4', '--eval.batch_size=8'] -> {'lr': '1e-4', 'eval.batch_size': '8'}."""
+    out, i = {}, 0
+    while i < len(args):
+        arg = args[i]
+        if not arg.startswith("--") or len(arg) == 2:
+            raise UserError(f"expected --key value, got '{arg}'", "command line")
+        key, eq, value = arg[2:].partition("=")
+        if not eq:
+            if i + 1 >= len(args) or args[i + 1].startswith("--"):
+                value = "true"  # a bare flag: --packing
+            else:
+                i += 1
+                value = args[i]
+        out[key.replace("-", "_")] = value
+        i += 1
+    return out
+
+
+def help_text() -> str:
+    """What `sftflow config --help` prints: every sftflow option with its one-line description."""
+    blocks = ["Flat keys: every field of TRL's SFTConfig and ModelConfig, plus the teaching workflow's keys:"]
+    blocks += _fields_help(WorkflowOptions, "")
+    for name, cls in SECTIONS.items():
+        blocks += ["", f"{name}:  {cls.__doc__}"]
+        blocks += _fields_help(cls, "  ")
+    return "\n".join(blocks)
+
+
+def _fields_help(cls, indent: str) -> list[str]:
+    rows = []
+    for f in dataclasses.fields(cls):
+        choices = f.metadata.get("choices")
+        extra = f" [{'|'.join(choices)}]" if choices else ""
+        rows.append(f"{indent}  {f.name:<42} {f.metadata['help']}{extra} (default: {f.default})")
+    return rows

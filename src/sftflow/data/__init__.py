@@ -1,0 +1,1 @@
+"""The data stage: sources, splits, prompt templates, tokenization with loss masks, preview."""

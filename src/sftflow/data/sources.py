@@ -1,0 +1,114 @@
+"""Load a dataset as a DatasetDict: from the Hub by name, or from local files / a saved dataset."""
+
+import hashlib
+import json
+from pathlib import Path
+
+from sftflow.errors import UserError
+
+LOCAL_FORMATS = {".jsonl": "json", ".json": "json", ".csv": "csv", ".parquet": "parquet"}
+
+
+def load_raw(config):
+    """The dataset named by `dataset_name` (+ `dataset_subset`), as a DatasetDict of its own splits."""
+    name = config.workflow.dataset_name
+    if not name:
+        raise UserError("no dataset: set 'dataset_name' to a Hub id or a local file or folder", config.where)
+    local = config.resolve_path(name)
+    if local is not None:
+        return load_local(local)
+    if _looks_like_path(name):
+        raise UserError(f"dataset path does not exist: {name}", config.where)
+    return _load_hub(name, config.workflow.dataset_subset, config.where)
+
+
+def load_local(path: Path):
+    from datasets import DatasetDict, load_from_disk
+
+    if path.is_dir():
+        if (path / "dataset_dict.json").exists() or (path / "state.json").exists():
+            loaded = load_from_disk(str(path))
+            return loaded if isinstance(loaded, DatasetDict) else DatasetDict(train=loaded)
+        files = sorted(p for p in path.iterdir() if p.suffix in LOCAL_FORMATS)
+        if not files:
+            raise UserError("folder holds no jsonl/json/csv/parquet files and no saved dataset", str(path))
+        return DatasetDict({p.stem: read_file(p) for p in files})
+    return DatasetDict(train=read_file(path))
+
+
+def read_file(path: Path):
+    """One local data file as a Dataset; malformed or empty files are a UserError naming the file."""
+    from datasets import Dataset
+
+    kind = LOCAL_FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise UserError(f"unsupported data file type '{path.suffix}' (use {', '.join(LOCAL_FORMATS)})", str(path))
+    try:
+        if kind == "json":
+            dataset = Dataset.from_list(_read_json_rows(path))
+        elif kind == "csv":
+            dataset = Dataset.from_csv(str(path), keep_in_memory=True)
+        else:
+            dataset = Dataset.from_parquet(str(path), keep_in_memory=True)
+    except UserError:
+        raise
+    except Exception as e:  # pyarrow/pandas raise many types for unreadable files
+        raise UserError(f"cannot read data file: {type(e).__name__}: {e}", str(path)) from e
+    if len(dataset) == 0:
+        raise UserError("data file is empty", str(path))
+    return dataset
+
+
+def _read_json_rows(path: Path) -> list[dict]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise UserError(f"cannot read data file: {e}", str(path)) from e
+    if path.suffix.lower() == ".json" and text.lstrip().startswith("["):
+        try:
+            rows = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise UserError(f"malformed JSON at line {e.lineno}: {e.msg}", str(path)) from e
+    else:
+        rows = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as e:
+                    raise UserError(f"malformed JSON on line {number}: {e.msg}", str(path)) from e
+    if not all(isinstance(row, dict) for row in rows):
+        raise UserError("every row must be a JSON object", str(path))
+    return rows
+
+
+def _looks_like_path(name: str) -> bool:
+    """Hub ids are 'name' or 'org/name'; anything else that does not exist locally is a bad path."""
+    return (name.startswith((".", "/", "~")) or name.count("/") > 1
+            or Path(name).suffix.lower() in LOCAL_FORMATS)
+
+
+def _load_hub(name: str, subset: str | None, where: str):
+    from datasets import load_dataset
+
+    try:
+        return load_dataset(name, subset)
+    except Exception as e:  # offline, unknown id, gated...: one message either way
+        raise UserError(f"cannot load dataset '{name}' from the Hub ({type(e).__name__}: {str(e)[:200]}); "
+                        "for local data give a path that exists", where) from e
+
+
+def fingerprint(config) -> str:
+    """sha256 of the data source: file bytes for local data; id and subset for the Hub."""
+    digest = hashlib.sha256()
+    local = config.resolve_path(config.workflow.dataset_name or "")
+    if local is not None:
+        files = sorted(p for p in local.rglob("*") if p.is_file()) if local.is_dir() else [local]
+        for path in files:
+            digest.update(path.name.encode())
+            with open(path, "rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+    else:
+        digest.update(f"{config.workflow.dataset_name}:{config.workflow.dataset_subset}".encode())
+    return digest.hexdigest()

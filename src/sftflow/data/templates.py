@@ -1,0 +1,133 @@
+"""Prompt templates: sandboxed Jinja (StrictUndefined) that turns a data row into messages.
+
+The prompt template is ours; the chat template (the tokenizer's) later turns messages into
+tokens. Templates see the row's columns by name, and the whole row as `row`.
+"""
+
+import re
+from dataclasses import dataclass
+
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from sftflow.errors import UserError
+
+ROLES = ("system", "user", "assistant")
+
+
+def format_sql(sql: str) -> str:
+    """Upper-case keywords, one clause per line (the teaching workflow's style); unparsable SQL is kept as is."""
+    import sqlglot
+
+    try:
+        return sqlglot.transpile(sql, read="sqlite", write="sqlite", pretty=True)[0]
+    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError, IndexError):
+        return sql.strip()
+
+
+def fence(text: str, language: str = "") -> str:
+    """Wrap text in a Markdown code fence: {{ sql | format_sql | fence('sql') }}."""
+    return f"```{language}\n{text.strip()}\n```"
+
+
+def squash(text: str) -> str:
+    """Collapse runs of whitespace (newlines included) into one space."""
+    return re.sub(r"\s+", " ", str(text)).strip()
+
+
+def choices(options, separator: str = ". ") -> str:
+    """A dict {'A': 'x', ...} or a list ['x', ...] as lettered lines: 'A. x'."""
+    items = options.items() if isinstance(options, dict) else zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", options)
+    return "\n".join(f"{letter}{separator}{text}" for letter, text in items)
+
+
+FILTERS = {"format_sql": format_sql, "fence": fence, "squash": squash, "choices": choices}
+
+
+def _environment() -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env.filters.update(FILTERS)
+    return env
+
+
+@dataclass
+class PromptTemplates:
+    sources: dict[str, str]  # role -> Jinja text
+    origin: str  # where the templates came from, for messages
+
+    def __post_init__(self):
+        env = _environment()
+        self._compiled = {}
+        for role, text in self.sources.items():
+            try:
+                self._compiled[role] = env.from_string(text)
+            except TemplateSyntaxError as e:
+                raise UserError(f"template '{role}' has a syntax error on line {e.lineno}: {e.message}",
+                                self.origin) from e
+
+    def render(self, row: dict, index: int, roles: tuple[str, ...] = ROLES) -> list[dict]:
+        """Messages for one row; the assistant message is left out when 'assistant' is not in roles."""
+        messages = []
+        for role in roles:
+            if role not in self._compiled:
+                continue
+            content = self._render_one(role, row, index).strip()
+            if role == "system" and not content:
+                continue  # an empty system template means "no system message"
+            messages.append({"role": role, "content": content})
+        return messages
+
+    def _render_one(self, role: str, row: dict, index: int) -> str:
+        try:
+            return self._compiled[role].render(**row, row=row)
+        except UndefinedError as e:
+            columns = ", ".join(row)
+            raise UserError(f"template '{role}' names a missing column or field: {e.message} "
+                            f"(row {index}; the row has: {columns})", self.origin) from e
+        except SecurityError as e:
+            raise UserError(f"template '{role}' tried something the sandbox forbids: {e}", self.origin) from e
+        except TemplateError as e:
+            raise UserError(f"template '{role}' failed on row {index}: {e}", self.origin) from e
+
+    def text_hash(self) -> str:
+        import hashlib
+
+        return hashlib.sha256(repr(sorted(self.sources.items())).encode()).hexdigest()
+
+
+def load_templates(config) -> PromptTemplates:
+    """Templates from `prompts_path` (system.jinja, user.jinja, assistant.jinja), overridden by inline `data:` ones."""
+    sources, origin = {}, config.where
+    if config.workflow.prompts_path:
+        folder = config.resolve_path(config.workflow.prompts_path)
+        if folder is None or not folder.is_dir():
+            raise UserError(f"prompts_path is not a folder: {config.workflow.prompts_path}", config.where)
+        origin = str(folder)
+        for role in ROLES:
+            path = folder / f"{role}.jinja"
+            if path.is_file():
+                sources[role] = path.read_text(encoding="utf-8")
+    for role in ROLES:
+        inline = getattr(config.data, f"{role}_template")
+        if inline is not None:
+            sources[role] = inline
+    for role in ("user", "assistant"):
+        if role not in sources:
+            raise UserError(f"no '{role}' template: put {role}.jinja in prompts_path or set "
+                            f"data.{role}_template", origin)
+    return PromptTemplates(sources, origin)
+
+
+def to_format(messages: list[dict], data_format: str) -> dict:
+    """One conversation in one of TRL's four dataset formats."""
+    prompt = [m for m in messages if m["role"] != "assistant"]
+    reply = [m for m in messages if m["role"] == "assistant"]
+    if data_format == "conversational_prompt_completion":
+        return {"prompt": prompt, "completion": reply}
+    if data_format == "conversational_language_modeling":
+        return {"messages": messages}
+    prompt_text = "".join(m["content"] + "\n\n" for m in prompt)
+    reply_text = "".join(m["content"] for m in reply)
+    if data_format == "prompt_completion":
+        return {"prompt": prompt_text, "completion": reply_text}
+    return {"text": prompt_text + reply_text}

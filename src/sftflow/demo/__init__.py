@@ -1,0 +1,1 @@
+"""Small self-contained demo datasets used by the examples."""

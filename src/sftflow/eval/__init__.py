@@ -1,0 +1,1 @@
+"""Evaluation utilities for model outputs (e.g. SQL execution accuracy)."""

@@ -1,0 +1,110 @@
+"""sftflow's own options, grouped by stage. Each field's help text is its documentation.
+
+TRL's SFTConfig and ModelConfig fields sit flat at the top of the YAML, next to the
+teaching workflow's keys (WorkflowOptions). sftflow's stage options live in sections
+named after the stage: `data:`, `eval:`, `merge:`, `serve:`, `chat:`.
+"""
+
+from dataclasses import dataclass, field
+
+DATA_FORMATS = (
+    "language_modeling",
+    "prompt_completion",
+    "conversational_language_modeling",
+    "conversational_prompt_completion",
+)
+MODES = ("train", "evaluate", "interact")
+MODEL_CLASSES = ("AutoModelForCausalLM", "AutoModelForImageTextToText")
+
+
+def opt(default, help: str, choices: tuple | None = None):
+    """A dataclass field with a one-line help text (and optional allowed values)."""
+    return field(default=default, metadata={"help": help, "choices": choices})
+
+
+@dataclass
+class WorkflowOptions:
+    """The teaching workflow's flat keys, accepted with their original meaning."""
+
+    mode: str = opt("train", "What `sftflow run` does with this file.", MODES)
+    model_class: str = opt("AutoModelForCausalLM", "transformers Auto class used to load the model.", MODEL_CLASSES)
+    dataset_name: str | None = opt(None, "Hub dataset id, or a local jsonl/json/csv/parquet file, folder or saved dataset.")
+    dataset_subset: str | None = opt(None, "Hub dataset configuration (subset) name.")
+    dataset_train_split: str = opt("train", "Name of the training split.")
+    dataset_eval_split: str = opt("validation", "Name of the validation split (carved out of train when missing).")
+    dataset_test_split: str = opt("test", "Name of the test split (carved out of train when missing).")
+    prompts_path: str | None = opt(None, "Folder with system.jinja, user.jinja and assistant.jinja prompt templates.")
+    fine_tuning_data_format: str = opt(
+        "conversational_prompt_completion", "Which of TRL's four dataset formats rows are rendered into.", DATA_FORMATS
+    )
+    peft_base_model_path: str | None = opt(None, "Merge: base model the adapter was trained on.")
+    peft_peft_model_path: str | None = opt(None, "Merge: adapter (checkpoint or run directory) to merge.")
+    peft_output_model_path: str | None = opt(None, "Merge: where the merged model is written.")
+    evaluate_vllm_model_name_or_path: str | None = opt(None, "Evaluate: model, checkpoint or run directory to evaluate.")
+    evaluate_vllm_sampling_params_max_tokens: int | None = opt(None, "Evaluate: maximum new tokens per answer.")
+
+
+@dataclass
+class DataOptions:
+    """How rows become conversations and which rows are used."""
+
+    system_template: str | None = opt(None, "Inline Jinja for the system message (overrides prompts_path/system.jinja).")
+    user_template: str | None = opt(None, "Inline Jinja for the user message (overrides prompts_path/user.jinja).")
+    assistant_template: str | None = opt(None, "Inline Jinja for the assistant reply (overrides prompts_path/assistant.jinja).")
+    split_seed: int = opt(42, "Seed used to carve missing validation/test splits out of train.")
+    max_train_rows: int | None = opt(None, "Use only the first N training rows (after splitting).")
+    max_eval_rows: int | None = opt(None, "Use only the first N validation rows.")
+    max_test_rows: int | None = opt(None, "Use only the first N test rows.")
+    allow_eos_outside_loss: bool = opt(False, "Train even if the reply's end-of-turn token is not in the loss mask.")
+
+
+@dataclass
+class EvalOptions:
+    """Scoring a model on a split with a task metric."""
+
+    metric: str | None = opt(None, "Task metric used to score generated answers (e.g. sql_execution).")
+    split: str = opt("test", "Split to evaluate on.")
+    max_new_tokens: int = opt(256, "Maximum new tokens per generated answer.")
+    batch_size: int = opt(16, "Prompts generated together (left-padded, with a KV cache).")
+    num_examples: int | None = opt(None, "Evaluate only the first N examples of the split.")
+    backend: str = opt("auto", "Generation engine.", ("auto", "transformers", "vllm"))
+    sql_timeout_s: float = opt(2.0, "sql_execution: per-query time limit in seconds.")
+
+
+@dataclass
+class MergeOptions:
+    """Folding an adapter into its base model."""
+
+    output_dir: str | None = opt(None, "Where the merged model is written (default: RUN_DIR/merged).")
+    parity_check: bool = opt(True, "Compare merged and adapter logits on a few prompts after merging.")
+    overwrite: bool = opt(False, "Replace an existing, different model in output_dir.")
+
+
+@dataclass
+class ServeOptions:
+    """An OpenAI-compatible endpoint for the trained model."""
+
+    host: str = opt("127.0.0.1", "Interface to bind; loopback unless you mean to expose it.")
+    port: int = opt(8080, "TCP port of the API server.")
+    served_model_name: str = opt("local", "Model name clients send in requests.")
+    api_key_env: str = opt("SFTFLOW_API_KEY", "Environment variable holding the API key the server enforces.")
+
+
+@dataclass
+class ChatOptions:
+    """The web chat UI."""
+
+    base_url: str | None = opt(None, "OpenAI-compatible endpoint (default: $OPENAI_API_BASE or the local server).")
+    api_key_env: str = opt("OPENAI_API_KEY", "Environment variable holding the endpoint's API key.")
+    host: str = opt("127.0.0.1", "Interface the UI binds.")
+    port: int = opt(7860, "TCP port of the UI.")
+    share: bool = opt(False, "Create a public share link (off unless asked).")
+
+
+SECTIONS = {
+    "data": DataOptions,
+    "eval": EvalOptions,
+    "merge": MergeOptions,
+    "serve": ServeOptions,
+    "chat": ChatOptions,
+}

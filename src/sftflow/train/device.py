@@ -1,0 +1,28 @@
+"""Turn off what the machine cannot do, and say so: GPU-only settings on a machine without a GPU."""
+
+
+def adapt_to_device(sft: dict, model: dict, has_cuda: bool) -> tuple[dict, dict, list[str]]:
+    """(sft, model, notes): copies of the settings with GPU-only options switched off on CPU."""
+    sft, model, notes = dict(sft), dict(model), []
+    if has_cuda:
+        return sft, model, notes
+
+    def off(bucket: dict, key: str, value, why: str):
+        if bucket.get(key) not in (None, False, value):
+            notes.append(f"{key}: {bucket[key]!r} -> {value!r} ({why})")
+            bucket[key] = value
+
+    sft.setdefault("bf16", False)  # TRL turns bf16 on by default, which fails without a GPU
+    off(sft, "bf16", False, "bf16 mixed precision needs a GPU here; training in float32")
+    off(sft, "fp16", False, "fp16 mixed precision needs a GPU")
+    off(sft, "use_liger_kernel", False, "liger-kernel's Triton kernels need a CUDA GPU")
+    off(model, "load_in_4bit", False, "4-bit (bitsandbytes) needs a CUDA GPU; QLoRA becomes LoRA on full-precision weights")
+    off(model, "load_in_8bit", False, "8-bit (bitsandbytes) needs a CUDA GPU")
+    if str(model.get("attn_implementation", "")).startswith("flash_attention"):
+        off(model, "attn_implementation", "sdpa", "flash attention needs a CUDA GPU")
+    if model.get("dtype") in ("bfloat16", "float16", "half"):
+        off(model, "dtype", "float32", "half-precision weights train slowly and imprecisely on CPU")
+    optim = str(sft.get("optim", ""))
+    if any(tag in optim for tag in ("8bit", "bnb", "paged", "4bit")):
+        off(sft, "optim", "adamw_torch", "bitsandbytes optimizers need a CUDA GPU")
+    return sft, model, notes

@@ -1,0 +1,88 @@
+"""Model and tokenizer loading: local folders, Hub ids, and GGUF files (converted once to safetensors)."""
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+from sftflow.errors import UserError
+
+AUTO_CLASSES = ("AutoModelForCausalLM", "AutoModelForImageTextToText")
+
+
+def cache_root() -> Path:
+    return Path(os.environ.get("SFTFLOW_CACHE", Path.home() / ".cache" / "sftflow"))
+
+
+def resolve_model(name: str | None, config) -> str:
+    """A local model folder (GGUF files converted to one), or a Hub id; a missing local path is an error."""
+    if not name:
+        raise UserError("no model: set 'model_name_or_path'", config.where)
+    local = config.resolve_path(name)
+    if local is not None:
+        return str(gguf_to_safetensors(local) if local.suffix == ".gguf" else local)
+    if name.startswith((".", "/", "~")) or name.count("/") > 1 or name.endswith(".gguf"):
+        raise UserError(f"model path does not exist: {name}", config.where)
+    return name
+
+
+def gguf_to_safetensors(gguf: Path) -> Path:
+    """Convert a GGUF file to a cached safetensors model folder (done once per file)."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    stat = gguf.stat()
+    key = hashlib.sha256(f"{gguf.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    target = cache_root() / "models" / f"{gguf.stem}-{key}"
+    if (target / "model.safetensors").is_file():
+        return target
+    print(f"Converting {gguf.name} to safetensors (once) in {target}")
+    kwargs = {"gguf_file": gguf.name}
+    tokenizer = AutoTokenizer.from_pretrained(gguf.parent, **kwargs)
+    model = AutoModelForCausalLM.from_pretrained(gguf.parent, dtype=torch.float32, **kwargs)
+    # a GGUF-loaded model carries its quantizer and cannot be saved until both are dropped
+    model.hf_quantizer = None
+    model.config.__dict__.pop("quantization_config", None)
+    partial = target.with_name(target.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    model.save_pretrained(partial, safe_serialization=True)
+    tokenizer.save_pretrained(partial)
+    os.replace(partial, target)  # a half-converted folder never looks complete
+    return target
+
+
+def tokenizer_for(config) -> tuple[str, object]:
+    """(resolved model path, its tokenizer with the config's chat template if one is given)."""
+    model_path = resolve_model(config.model.get("model_name_or_path"), config)
+    template = config.sft.get("chat_template_path")
+    template_path = config.resolve_path(template) if template else None
+    if template and (template_path is None or not template_path.is_file()):
+        raise UserError(f"chat_template_path does not exist: {template}", config.where)
+    trust = bool(config.sft.get("trust_remote_code", False))
+    return model_path, load_tokenizer(model_path, trust, config.where, template_path)
+
+
+def load_tokenizer(name: str, trust_remote_code: bool, where: str, chat_template_path: Path | None = None):
+    from transformers import AutoTokenizer
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(name, trust_remote_code=trust_remote_code)
+    except (OSError, ValueError) as e:
+        raise UserError(f"cannot load the tokenizer of '{name}': {str(e).splitlines()[0]}", where) from e
+    if chat_template_path is not None:
+        tokenizer.chat_template = Path(chat_template_path).read_text(encoding="utf-8")
+    if tokenizer.chat_template is None:
+        raise UserError(f"the tokenizer of '{name}' has no chat template; set chat_template_path", where)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token  # padding is masked out of the loss by the collator
+    return tokenizer
+
+
+def load_model(name: str, model_class: str, kwargs: dict, where: str):
+    import transformers
+
+    auto = getattr(transformers, model_class)
+    try:
+        return auto.from_pretrained(name, **kwargs)
+    except (OSError, ValueError) as e:
+        raise UserError(f"cannot load model '{name}': {str(e).splitlines()[0]}", where) from e

@@ -1,0 +1,187 @@
+"""The train stage: checks first, then TRL's SFTTrainer on pre-tokenized (input_ids, labels) data."""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from sftflow import run_dir as rd
+from sftflow.data.prepare import (check_eos, check_templates, length_stats, load_splits, render_splits,
+                                  tokenize_splits)
+from sftflow.data.sources import fingerprint
+from sftflow.errors import UserError
+from sftflow.train.device import adapt_to_device
+from sftflow.train.model import load_model, tokenizer_for
+
+# We build masks/labels ourselves (render_conversation); TRL must not rebuild or re-check them.
+OWNED_BY_SFTFLOW = ("assistant_only_loss", "completion_only_loss", "resume_from_checkpoint", "model_init_kwargs")
+
+
+def run(config) -> Path:
+    """Train as the config says; returns the run directory."""
+    import torch
+
+    out = config.output_dir()
+    splits = load_splits(config)
+    templates = check_templates(config, splits)
+    resume = resume_target(out, config.sft.get("resume_from_checkpoint"), config.where)
+    check_output_dir(out, config, resume)
+    model_path, tokenizer = tokenizer_for(config)
+    tokenized = prepare_tokens(config, splits, templates, tokenizer, model_path)
+    sft, model_kw, notes = adapt_to_device(config.sft, config.model, torch.cuda.is_available())
+    args = build_sft_config(sft, out, config.where)
+    for note in notes:
+        print(f"[sftflow] turned off: {note}")
+    _print_batch(args)
+    write_run_files(out, config, model_path, tokenizer, tokenized, args, templates.text_hash())
+    model = load_model(model_path, config.workflow.model_class,
+                       model_kwargs(model_kw, sft, torch.cuda.is_available()), config.where)
+    trainer = build_trainer(model, args, tokenizer, tokenized, model_kw, out)
+    try:
+        trainer.train(resume_from_checkpoint=str(resume) if resume else None)
+    except BaseException:
+        rd.update_manifest(out, status="failed")
+        raise
+    finish(trainer, out)
+    return out
+
+
+def prepare_tokens(config, splits, templates, tokenizer, model_path: str) -> dict:
+    rendered = render_splits(splits, templates, config.workflow.fine_tuning_data_format)
+    train_on_all = config.sft.get("completion_only_loss") is False
+    tokenized = tokenize_splits(rendered, tokenizer, train_on_all, config.sft.get("dataset_num_proc"))
+    missing = check_eos(tokenized, tokenizer, model_path, config.data.allow_eos_outside_loss, config.where)
+    if missing:
+        print(f"[sftflow] warning: {missing} training rows do not train the end-of-turn token (allowed by config)")
+    return tokenized
+
+
+def resume_target(out: Path, resume, where: str) -> Path | None:
+    """None, or the checkpoint to resume: `true` means the newest *complete* checkpoint in the run directory."""
+    if resume in (None, False, "", "false", "False"):
+        return None
+    if resume is True or str(resume).lower() == "true":
+        newest = rd.newest_checkpoint(out)
+        if newest is None:
+            raise UserError(f"resume_from_checkpoint: true, but {out} holds no complete checkpoint", where)
+        print(f"[sftflow] resuming from {newest}")
+        return newest
+    path = Path(resume).expanduser().resolve()
+    if not path.is_dir():
+        raise UserError(f"resume_from_checkpoint: no such checkpoint folder: {resume}", where)
+    if not (path / rd.COMPLETE_MARKER).is_file():
+        print(f"[sftflow] warning: {path} has no completeness marker; it may be partially written")
+    return path
+
+
+def check_output_dir(out: Path, config, resume: Path | None) -> None:
+    """Refuse to mix two runs in one folder: a new run needs an empty or absent output directory."""
+    if not out.exists() or not any(out.iterdir()):
+        return
+    manifest = rd.read_manifest(out)
+    if manifest is None:
+        raise UserError(f"output directory is not empty and is not an sftflow run: {out}", config.where)
+    if resume is None:
+        raise UserError(f"output directory already holds a run ({manifest.get('status')}): {out}; "
+                        "set resume_from_checkpoint: true to continue it, or choose another output_dir", config.where)
+    if manifest.get("config_hash") != rd.config_hash(config.to_dict()):
+        raise UserError(f"output directory holds a run with a different config: {out}; resuming it with this "
+                        "config would mix two experiments", config.where)
+
+
+def check_settings(config) -> list[str]:
+    """Build the training arguments without loading anything; returns the device notes."""
+    import torch
+
+    sft, _, notes = adapt_to_device(config.sft, config.model, torch.cuda.is_available())
+    build_sft_config(sft, config.output_dir(), config.where)
+    return notes
+
+
+def build_sft_config(sft: dict, out: Path, where: str):
+    from trl import SFTConfig
+
+    kwargs = {k: v for k, v in sft.items() if k not in OWNED_BY_SFTFLOW}
+    try:
+        return SFTConfig(**{**kwargs, "output_dir": str(out)})
+    except (ValueError, TypeError) as e:
+        raise UserError(f"invalid training settings: {e}", where) from e
+
+
+def model_kwargs(model_kw: dict, sft: dict, has_cuda: bool) -> dict:
+    import torch
+
+    kwargs = dict(sft.get("model_init_kwargs") or {})
+    dtype = model_kw.get("dtype") or "float32"
+    kwargs["dtype"] = dtype if dtype == "auto" else getattr(torch, dtype)
+    for key in ("attn_implementation", "model_revision"):
+        if model_kw.get(key):
+            kwargs["revision" if key == "model_revision" else key] = model_kw[key]
+    kwargs["trust_remote_code"] = bool(sft.get("trust_remote_code", False))
+    if has_cuda and (model_kw.get("load_in_4bit") or model_kw.get("load_in_8bit")):
+        from trl import ModelConfig, get_quantization_config
+
+        kwargs["quantization_config"] = get_quantization_config(ModelConfig(**model_kw))
+    return kwargs
+
+
+def peft_config(model_kw: dict):
+    """LoRA (DoRA, rsLoRA) from ModelConfig keys; None means full fine-tuning (`use_peft: false`)."""
+    from trl import ModelConfig, get_peft_config
+
+    model_args = ModelConfig(**model_kw)
+    if model_args.lora_target_modules == ["all-linear"]:
+        model_args.lora_target_modules = "all-linear"  # peft wants the bare string
+    return get_peft_config(model_args)
+
+
+def build_trainer(model, args, tokenizer, tokenized: dict, model_kw: dict, out: Path):
+    from trl import SFTTrainer
+
+    from sftflow.train.callbacks import CheckpointMarker
+
+    evaluate = str(args.eval_strategy) not in ("no", "IntervalStrategy.NO")
+    return SFTTrainer(model=model, args=args, processing_class=tokenizer,
+                      train_dataset=tokenized["train"],
+                      eval_dataset=tokenized["validation"] if evaluate else None,
+                      peft_config=peft_config(model_kw), callbacks=[CheckpointMarker(out)])
+
+
+def write_run_files(out: Path, config, model_path: str, tokenizer, tokenized: dict, args, templates_hash: str):
+    out.mkdir(parents=True, exist_ok=True)
+    config_dict = config.to_dict()
+    rd.write_config(out, config_dict)
+    rd.write_json(out / "versions.json", rd.versions())
+    stats = {name: length_stats(split, args.max_length, args.truncation_mode) for name, split in tokenized.items()}
+    rd.write_json(out / "data.json", {"fingerprint": fingerprint(config), "templates_sha256": templates_hash,
+                                       "format": config.workflow.fine_tuning_data_format, "splits": stats})
+    rd.update_manifest(out, status="running", base_model=model_path, model_class=config.workflow.model_class,
+                       peft=bool(config.model.get("use_peft")), chat_template_sha256=rd.chat_template_hash(tokenizer),
+                       data_fingerprint=fingerprint(config), config_hash=rd.config_hash(config_dict))
+
+
+def finish(trainer, out: Path) -> None:
+    """Save the final model atomically, the log history, and the manifest's last/best checkpoints."""
+    final, partial = out / "final", out / "final.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    trainer.save_model(str(partial))
+    shutil.rmtree(final, ignore_errors=True)
+    os.replace(partial, final)
+    rd.write_json(out / "log_history.json", trainer.state.log_history)
+    last = rd.newest_checkpoint(out)
+    best = trainer.state.best_model_checkpoint
+    losses = [e["loss"] for e in trainer.state.log_history if "loss" in e]
+    rd.update_manifest(out, status="completed", final_model=str(final),
+                       last_checkpoint=str(last) if last else None,
+                       best_checkpoint=best or (str(last) if last else None),
+                       best_metric=trainer.state.best_metric, global_step=trainer.state.global_step,
+                       final_train_loss=losses[-1] if losses else None)
+    print(f"[sftflow] run directory: {out}")
+    print(json.dumps({"final_model": str(final), "global_step": trainer.state.global_step}, indent=None))
+
+
+def _print_batch(args) -> None:
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    per_device, accumulation = args.per_device_train_batch_size, args.gradient_accumulation_steps
+    print(f"[sftflow] batch: {per_device} per device x {accumulation} accumulation x {world} processes "
+          f"= {per_device * accumulation * world} examples per optimizer step")

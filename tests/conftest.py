@@ -1,0 +1,109 @@
+"""Shared fixtures: a tiny random Llama with a tokenizer trained here, generated SQL data, config files."""
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never touch the network
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+CHATML = ("{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + message['content'] "
+          "+ '<|im_end|>' + '\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}"
+          "{% endif %}")
+
+
+def build_tokenizer(texts: list[str]):
+    """A byte-level BPE tokenizer trained on texts, with ChatML special tokens and chat template."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+    core = Tokenizer(models.BPE())
+    core.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    core.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=600, special_tokens=specials,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    core.train_from_iterator(texts, trainer)
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=core, eos_token="<|im_end|>", pad_token="<|endoftext|>",
+                                        bos_token=None, unk_token=None)
+    tokenizer.chat_template = CHATML
+    return tokenizer
+
+
+@pytest.fixture(scope="session")
+def medqa_path() -> Path:
+    """The real MedQA test file in ../shared/data (third-party: read in place, never copied)."""
+    path = SHARED_DATA / "medqa_test.jsonl"
+    assert path.is_file(), f"{path} is missing: the shared folder must sit beside the repository"
+    return path
+
+
+@pytest.fixture(scope="session")
+def sql_rows():
+    from sftflow.demo.sql_data import generate_rows
+
+    return generate_rows(120, seed=1)
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory, sql_rows) -> Path:
+    """A 2-layer Llama (hidden 32) with random weights, saved as safetensors with its tokenizer."""
+    import torch
+    from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM
+
+    texts = [f"{r['sql_context']}\n{r['sql_prompt']}\n{r['sql']}" for r in sql_rows]
+    texts += ["You are a text-to-SQL assistant. Tables: Question: ```sql SELECT FROM WHERE"] * 5
+    tokenizer = build_tokenizer(texts)
+    torch.manual_seed(0)
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024,
+                         eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
+                         bos_token_id=None, tie_word_embeddings=False)
+    model = LlamaForCausalLM(config)
+    path = tmp_path_factory.mktemp("tiny-llama")
+    model.save_pretrained(path, safe_serialization=True)
+    GenerationConfig(eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id).save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def sql_data_dir(tmp_path_factory) -> Path:
+    """train.jsonl (64 rows) and test.jsonl (16 rows) of generated text-to-SQL."""
+    from sftflow.demo.sql_data import write_splits
+
+    path = tmp_path_factory.mktemp("sql-data")
+    write_splits(path, n_train=64, n_test=16, seed=3)
+    return path
+
+
+@pytest.fixture
+def make_config(tmp_path, tiny_model_dir, sql_data_dir):
+    """Write a YAML config for the tiny model on the SQL data; keyword arguments override keys."""
+    def make(name: str = "config.yaml", **overrides) -> Path:
+        config = {
+            "model_name_or_path": str(tiny_model_dir),
+            "dataset_name": str(sql_data_dir),
+            "prompts_path": str(REPO / "examples" / "text_to_sql" / "prompts"),
+            "output_dir": str(tmp_path / "run"),
+            "use_peft": True, "lora_r": 4, "lora_alpha": 8, "lora_target_modules": "all-linear",
+            "learning_rate": 5.0e-3, "max_steps": 4, "per_device_train_batch_size": 4,
+            "gradient_checkpointing": False, "logging_steps": 1, "save_steps": 2, "max_length": 256,
+            "report_to": "none", "seed": 7, "dataloader_num_workers": 0,
+            "eval": {"metric": "sql_execution", "max_new_tokens": 16, "num_examples": 4},
+        }
+        for key, value in overrides.items():
+            if value is None:
+                config.pop(key, None)
+            else:
+                config[key] = value
+        path = tmp_path / name
+        path.write_text(yaml.safe_dump(config, sort_keys=False))
+        return path
+
+    return make

@@ -1,0 +1,268 @@
+"""Execution-accuracy scorer: equivalence, ordering, timeouts and the read-only sandbox."""
+
+import time
+
+import pytest
+
+from sftflow.eval.sql_execution import SqlScore, execution_accuracy, extract_sql, score_sql
+
+CONTEXT = """
+CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, x INTEGER, price REAL);
+INSERT INTO t VALUES
+    (1, 'ann', 1, 1.5), (2, 'bob', 4, 2.25), (3, 'cy', 7, NULL), (4, 'dee', 4, 0.1);
+"""
+
+
+def score(gold: str, prediction: str, **kwargs) -> SqlScore:
+    return score_sql(CONTEXT, gold, prediction, **kwargs)
+
+
+# ---------------------------------------------------------------- equivalence
+
+
+@pytest.mark.parametrize(
+    "gold, prediction",
+    [
+        ("SELECT name FROM t WHERE x > 3", "select t.name from t where not x <= 3"),
+        ("SELECT COUNT(*) FROM t", "SELECT COUNT(id) FROM t"),
+        ("SELECT name FROM t WHERE x > 3;", "SELECT name FROM t WHERE x IN (4, 7)"),
+        ("SELECT x FROM t WHERE id = 2", "SELECT 4.0"),  # int 4 == float 4.0
+        ("SELECT SUM(price) FROM t", "SELECT 1.5 + 2.25 + 0.1"),  # float noise below 1e-6
+        ("SELECT name FROM t WHERE x > 100", "SELECT name FROM t WHERE 0"),  # both empty
+    ],
+)
+def test_equivalent_queries_score_correct(gold, prediction):
+    result = score(gold, prediction)
+    assert result == SqlScore(correct=True, error=None, exact_match=False)
+
+
+def test_column_order_matters_because_rows_are_compared_as_tuples():
+    result = score("SELECT id, name FROM t", "SELECT name, id FROM t")
+    assert result.error is None
+    assert not result.correct
+
+
+def test_exact_match_ignores_case_whitespace_and_semicolon():
+    result = score("SELECT name FROM t WHERE x > 3;", "select   name\nfrom t where x>3")
+    assert result.correct and result.exact_match
+
+
+def test_exact_match_falls_back_when_sqlglot_cannot_parse():
+    # sqlglot can't parse the prediction: exact match falls back to case/whitespace rules.
+    result = score("SELECT name FROM t", "SELEC name FROM t")
+    assert not result.exact_match
+    assert not result.correct
+
+
+# ---------------------------------------------------------------- wrong results and ordering
+
+
+def test_wrong_result_scores_zero():
+    result = score("SELECT name FROM t WHERE x > 3", "SELECT name FROM t WHERE x >= 3 AND x < 5")
+    assert result == SqlScore(correct=False, error=None, exact_match=False)
+
+
+def test_duplicate_rows_count():
+    # A set comparison would call these equal; a multiset comparison must not.
+    result = score("SELECT x FROM t", "SELECT DISTINCT x FROM t")
+    assert not result.correct
+
+
+def test_row_order_ignored_without_gold_order_by():
+    assert score("SELECT name FROM t", "SELECT name FROM t ORDER BY name DESC").correct
+
+
+def test_row_order_matters_with_gold_order_by():
+    gold = "SELECT name FROM t ORDER BY x DESC, name"
+    assert score(gold, "SELECT name FROM t ORDER BY x DESC, name").correct
+    assert not score(gold, "SELECT name FROM t ORDER BY x ASC, name").correct
+
+
+def test_order_by_inside_subquery_or_window_does_not_make_order_matter():
+    gold = "SELECT name FROM (SELECT name FROM t ORDER BY name) WHERE name <> 'zz'"
+    assert score(gold, "SELECT name FROM t ORDER BY name DESC").correct
+    gold = "SELECT name, row_number() OVER (ORDER BY id) FROM t"
+    assert score(gold, "SELECT name, id FROM t ORDER BY id DESC").correct
+
+
+def test_mixed_types_and_nulls_compare_without_sorting_errors():
+    gold = "SELECT price FROM t"
+    assert score(gold, "SELECT price FROM t ORDER BY price IS NULL, price DESC").correct
+
+
+# ---------------------------------------------------------------- timeouts
+
+
+def test_infinite_recursive_cte_times_out():
+    runaway = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT count(*) FROM c"
+    start = time.monotonic()
+    result = score("SELECT COUNT(*) FROM t", runaway, timeout_s=0.5)
+    elapsed = time.monotonic() - start
+    assert result.error == "timeout"
+    assert not result.correct
+    assert elapsed < 2.0
+
+
+def test_infinite_stream_of_rows_times_out():
+    runaway = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT x FROM c"
+    result = score("SELECT COUNT(*) FROM t", runaway, timeout_s=0.3)
+    assert result.error == "timeout" and not result.correct
+
+
+# ---------------------------------------------------------------- sandbox
+
+
+def test_attach_is_forbidden_and_creates_no_file(tmp_path):
+    evil = tmp_path / "evil.db"
+    result = score("SELECT 1", f"ATTACH DATABASE '{evil}' AS evil")
+    assert not result.correct
+    assert result.error == "forbidden: ATTACH"
+    assert not evil.exists()
+
+
+def test_select_then_attach_is_rejected_as_multiple_statements(tmp_path):
+    evil = tmp_path / "evil.db"
+    result = score("SELECT 1", f"SELECT 1; ATTACH DATABASE '{evil}' AS evil")
+    assert not result.correct
+    assert result.error == "forbidden: multiple statements"
+    assert not evil.exists()
+
+
+def test_vacuum_into_creates_no_file(tmp_path):
+    evil = tmp_path / "copy.db"
+    result = score("SELECT 1", f"VACUUM INTO '{evil}'")
+    assert not result.correct and result.error.startswith("forbidden")
+    assert not evil.exists()
+
+
+def test_attach_in_context_script_is_refused(tmp_path):
+    evil = tmp_path / "ctx.db"
+    with pytest.raises(ValueError, match="forbidden: ATTACH"):
+        score_sql(f"ATTACH DATABASE '{evil}' AS e;", "SELECT 1", "SELECT 1")
+    assert not evil.exists()
+
+
+@pytest.mark.parametrize(
+    "prediction, forbidden",
+    [
+        ("DROP TABLE t", "forbidden: schema change"),
+        ("INSERT INTO t VALUES (9, 'eve', 9, 9.0)", "forbidden: INSERT"),
+        ("UPDATE t SET x = 0", "forbidden: UPDATE"),
+        ("DELETE FROM t", "forbidden: DELETE"),
+        ("CREATE TABLE u (a)", "forbidden: schema change"),
+        ("ALTER TABLE t ADD COLUMN y", "forbidden: ALTER_TABLE"),
+        ("BEGIN", "forbidden: TRANSACTION"),
+        ("PRAGMA table_info(t)", "forbidden: PRAGMA"),
+        ("SELECT load_extension('/tmp/evil')", "forbidden: load_extension"),
+    ],
+)
+def test_writes_pragmas_and_extensions_are_forbidden(prediction, forbidden):
+    result = score("SELECT COUNT(*) FROM t", prediction)
+    assert result == SqlScore(correct=False, error=forbidden, exact_match=False)
+
+
+def test_forbidden_write_leaves_no_trace_for_the_next_call():
+    assert score("SELECT COUNT(*) FROM t", "DELETE FROM t").error == "forbidden: DELETE"
+    assert score("SELECT COUNT(*) FROM t", "SELECT 4").correct
+
+
+def test_each_call_gets_a_fresh_database():
+    # A context that creates a table would fail ("already exists") if the database were reused.
+    for _ in range(2):
+        context = "CREATE TABLE once (a); INSERT INTO once VALUES (1);"
+        assert score_sql(context, "SELECT a FROM once", "SELECT 1").correct
+
+
+# ---------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize(
+    "prediction", ["SELEC name FROM t", "SELECT name FROM", "SELECT nope FROM t", "SELECT * FROM missing"]
+)
+def test_broken_sql_is_an_error_not_a_crash(prediction):
+    result = score("SELECT name FROM t", prediction)
+    assert not result.correct
+    assert result.error.startswith(("parse error", "runtime error"))
+
+
+def test_syntax_error_is_called_a_parse_error():
+    assert score("SELECT name FROM t", "SELEC name FROM t").error.startswith("parse error")
+
+
+@pytest.mark.parametrize("prediction", ["", "   ;", "-- just a comment"])
+def test_empty_prediction_does_not_match_an_empty_gold_result(prediction):
+    result = score("SELECT name FROM t WHERE 0", prediction)
+    assert not result.correct and result.error is not None
+
+
+def test_gold_that_fails_raises_value_error():
+    with pytest.raises(ValueError, match="gold query failed"):
+        score("SELECT nope FROM t", "SELECT 1")
+
+
+def test_gold_that_writes_raises_value_error():
+    with pytest.raises(ValueError, match="forbidden: DELETE"):
+        score("DELETE FROM t", "SELECT 1")
+
+
+# ---------------------------------------------------------------- extract_sql
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("SELECT a FROM t;", "SELECT a FROM t"),
+        ("  SELECT a FROM t  \n", "SELECT a FROM t"),
+        ("Sure!\n```sql\nSELECT a\nFROM t;\n```\nThis selects a.", "SELECT a\nFROM t"),
+        ("```\nSELECT a FROM t\n```", "SELECT a FROM t"),
+        ("```SQL\nSELECT 1;\n```", "SELECT 1"),
+        ("```python\nx = 1\n```\n```sql\nSELECT 2\n```", "SELECT 2"),  # the sql block wins
+        ("```sql\nSELECT a FROM t", "SELECT a FROM t"),  # unterminated fence (truncated generation)
+        ("SELECT a FROM t; This query returns a; really.", "SELECT a FROM t"),
+        ("SELECT ';' AS s FROM t; -- done", "SELECT ';' AS s FROM t"),  # ';' in a string literal
+        ("", ""),
+    ],
+)
+def test_extract_sql(text, expected):
+    assert extract_sql(text) == expected
+
+
+def test_extract_sql_keeps_every_statement_inside_a_fence():
+    # Inside a fence nothing is chatter: a second statement is kept, and score_sql rejects it.
+    assert extract_sql("```sql\nSELECT 1; DROP TABLE t;\n```") == "SELECT 1; DROP TABLE t"
+
+
+# ---------------------------------------------------------------- aggregate
+
+
+def test_execution_accuracy_aggregates():
+    rows = [
+        {"sql_context": CONTEXT, "sql": "SELECT name FROM t WHERE x > 3"},
+        {"sql_context": CONTEXT, "sql": "SELECT COUNT(*) FROM t"},
+        {"sql_context": CONTEXT, "sql": "SELECT MAX(x) FROM t"},
+        {"sql_context": CONTEXT, "sql": "SELECT id FROM t"},
+    ]
+    predictions = [
+        "```sql\nSELECT name FROM t WHERE x > 3;\n```",  # correct and exact
+        "SELECT COUNT(id) FROM t; -- counts rows",  # correct, not exact
+        "SELECT MIN(x) FROM t",  # wrong
+        "DROP TABLE t",  # forbidden
+    ]
+    report = execution_accuracy(rows, predictions, timeout_s=1.0)
+    assert report["n"] == 4
+    assert report["execution_accuracy"] == 0.5
+    assert report["error_rate"] == 0.25
+    assert report["exact_match"] == 0.25
+    assert [s.correct for s in report["scores"]] == [True, True, False, False]
+
+
+def test_execution_accuracy_custom_keys_and_empty_input():
+    rows = [{"ctx": "CREATE TABLE a (v); INSERT INTO a VALUES (2);", "q": "SELECT v FROM a"}]
+    report = execution_accuracy(rows, ["SELECT 2"], context_key="ctx", gold_key="q")
+    assert report["execution_accuracy"] == 1.0
+    assert execution_accuracy([], [])["n"] == 0
+
+
+def test_execution_accuracy_rejects_length_mismatch():
+    with pytest.raises(ValueError):
+        execution_accuracy([{"sql_context": CONTEXT, "sql": "SELECT 1"}], [])

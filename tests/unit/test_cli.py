@@ -1,0 +1,102 @@
+"""The bad-input list: each gets one clear message naming the problem and where, and exit status 2."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from sftflow.cli import main
+
+
+def run_cli(capsys, *args):
+    code = main(list(args))
+    return code, capsys.readouterr().err
+
+
+def test_missing_config_file(capsys, tmp_path):
+    code, err = run_cli(capsys, "train", str(tmp_path / "missing.yaml"))
+    assert code == 2 and "missing.yaml: config file not found" in err
+
+
+def test_malformed_yaml_has_line(capsys, tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("mode: train\nlearning_rate: [1\n")
+    code, err = run_cli(capsys, "train", str(path))
+    assert code == 2 and "malformed YAML: line" in err and "bad.yaml" in err
+
+
+def test_unknown_key(capsys, make_config):
+    code, err = run_cli(capsys, "train", str(make_config(lerning_rate=0.1)))
+    assert code == 2 and "unknown key 'lerning_rate' (did you mean 'learning_rate'?)" in err
+
+
+def test_template_names_missing_column(capsys, make_config):
+    path = make_config(data={"user_template": "{{ sql_question }}"})
+    code, err = run_cli(capsys, "train", str(path))
+    assert code == 2 and "'sql_question' is undefined" in err and "row 0" in err
+
+
+def test_empty_dataset(capsys, make_config, tmp_path):
+    (tmp_path / "empty.jsonl").write_text("")
+    code, err = run_cli(capsys, "train", str(make_config(dataset_name=str(tmp_path / "empty.jsonl"))))
+    assert code == 2 and "empty.jsonl: data file is empty" in err
+
+
+def test_unreadable_data_file(capsys, make_config, tmp_path):
+    (tmp_path / "bad.jsonl").write_text('{"sql": 1}\nnot json\n')
+    code, err = run_cli(capsys, "train", str(make_config(dataset_name=str(tmp_path / "bad.jsonl"))))
+    assert code == 2 and "bad.jsonl: malformed JSON on line 2" in err
+
+
+def test_dataset_path_that_does_not_exist(capsys, make_config, tmp_path):
+    code, err = run_cli(capsys, "train", str(make_config(dataset_name=str(tmp_path / "nope.jsonl"))))
+    assert code == 2 and "dataset path does not exist" in err
+
+
+def test_model_path_that_does_not_exist(capsys, make_config, tmp_path):
+    code, err = run_cli(capsys, "train", str(make_config(model_name_or_path=str(tmp_path / "no-model"))))
+    assert code == 2 and "model path does not exist" in err and "no-model" in err
+
+
+def test_output_directory_holding_a_different_run(capsys, make_config, tmp_path):
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "manifest.json").write_text(json.dumps({"status": "completed", "config_hash": "other"}))
+    (out / "keep.txt").write_text("precious")
+    code, err = run_cli(capsys, "train", str(make_config()))
+    assert code == 2 and "already holds a run (completed)" in err
+    code, err = run_cli(capsys, "train", str(make_config()), "--resume_from_checkpoint", str(out))
+    assert code == 2 and "different config" in err
+    assert (out / "keep.txt").read_text() == "precious"  # nothing already written is touched
+
+
+def test_output_directory_with_foreign_files(capsys, make_config, tmp_path):
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "notes.txt").write_text("mine")
+    code, err = run_cli(capsys, "train", str(make_config()))
+    assert code == 2 and "not an sftflow run" in err
+
+
+def test_no_traceback_without_debug_and_traceback_with_it(tmp_path):
+    missing = str(tmp_path / "missing.yaml")
+    plain = subprocess.run([sys.executable, "-m", "sftflow", "train", missing], capture_output=True, text=True)
+    assert plain.returncode == 2 and "Traceback" not in plain.stderr
+    assert plain.stderr.strip().count("\n") == 0  # one line
+    debug = subprocess.run([sys.executable, "-m", "sftflow", "--debug", "train", missing],
+                           capture_output=True, text=True)
+    assert debug.returncode != 0 and "Traceback" in debug.stderr
+
+
+def test_config_help_lists_every_section(capsys):
+    assert main(["config", "--help"]) == 0
+    out = capsys.readouterr().out
+    for section in ("data:", "eval:", "merge:", "serve:", "chat:"):
+        assert f"\n{section}" in out
+    assert "split_seed" in out and "served_model_name" in out
+
+
+@pytest.mark.parametrize("mode, stage", [("interact", "chat")])
+def test_run_dispatch_on_mode_for_missing_stage(capsys, make_config, mode, stage):
+    code, err = run_cli(capsys, "run", str(make_config(mode=mode)))
+    assert code == 2 and f"'{stage}' stage" in err

@@ -1,0 +1,23 @@
+from sftflow.train.device import adapt_to_device
+
+
+def test_gpu_only_settings_are_turned_off_on_cpu_with_reasons():
+    sft = {"bf16": True, "use_liger_kernel": True, "optim": "paged_adamw_8bit"}
+    model = {"load_in_4bit": True, "attn_implementation": "flash_attention_2", "dtype": "bfloat16"}
+    new_sft, new_model, notes = adapt_to_device(sft, model, has_cuda=False)
+    assert new_sft["bf16"] is False and new_sft["use_liger_kernel"] is False
+    assert new_sft["optim"] == "adamw_torch"
+    assert new_model["load_in_4bit"] is False and new_model["attn_implementation"] == "sdpa"
+    assert new_model["dtype"] == "float32"
+    assert len(notes) == 6 and all("->" in n for n in notes)
+    assert sft["bf16"] is True  # the caller's settings are not changed
+
+
+def test_nothing_changes_on_gpu():
+    sft, model = {"bf16": True}, {"load_in_4bit": True}
+    assert adapt_to_device(sft, model, has_cuda=True) == (sft, model, [])
+
+
+def test_unset_bf16_is_set_off_quietly_on_cpu():
+    sft, _, notes = adapt_to_device({}, {}, has_cuda=False)
+    assert sft["bf16"] is False and notes == []
