@@ -22,6 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("config")
     evaluate.add_argument("--model", action="append", help="run directory, adapter, model folder or Hub id "
                           "(repeat to compare; default: the config's run directory)")
+    report = commands.add_parser("report", help="loss curves (PNG, HTML), best checkpoint and a summary "
+                                 "for a run directory")
+    report.add_argument("run_dir")
     data = commands.add_parser("data", help="inspect data")
     data_commands = data.add_subparsers(dest="data_command", required=True)
     preview = data_commands.add_parser("preview", help="rendered examples with trained tokens marked, "
@@ -65,6 +68,12 @@ def dispatch(args, extra: list[str]) -> int:
         from sftflow.demo.run import run as demo
 
         demo(Path(args.out) if args.out else None, overrides)
+        return 0
+    if args.command == "report":
+        from sftflow.report.run import run as report
+
+        png, html, text = report(Path(args.run_dir))["files"]
+        print(Path(text).read_text() + f"\nwritten: {png}, {html}, {text}")
         return 0
     if args.command == "config":
         if args.help or not args.action:

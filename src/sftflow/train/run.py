@@ -8,8 +8,10 @@ from pathlib import Path
 from sftflow import run_dir as rd
 from sftflow.data.prepare import (check_eos, check_templates, length_stats, load_splits, render_splits,
                                   tokenize_splits)
+from sftflow.data.preview import format_stats
 from sftflow.data.sources import fingerprint
 from sftflow.errors import UserError
+from sftflow.report.run import run as report
 from sftflow.train.device import adapt_to_device
 from sftflow.train.model import load_model, tokenizer_for
 
@@ -102,6 +104,8 @@ def build_sft_config(sft: dict, out: Path, where: str):
     from trl import SFTConfig
 
     kwargs = {k: v for k, v in sft.items() if k not in OWNED_BY_SFTFLOW}
+    if kwargs.get("eval_strategy", "no") != "no" and not kwargs.get("metric_for_best_model"):
+        kwargs["metric_for_best_model"] = "eval_loss"  # so the manifest's best checkpoint means something
     try:
         return SFTConfig(**{**kwargs, "output_dir": str(out)})
     except (ValueError, TypeError) as e:
@@ -153,6 +157,7 @@ def write_run_files(out: Path, config, model_path: str, tokenizer, tokenized: di
     rd.write_config(out, config_dict)
     rd.write_json(out / "versions.json", rd.versions())
     stats = {name: length_stats(split, args.max_length, args.truncation_mode) for name, split in tokenized.items()}
+    print(format_stats(stats, args.max_length))
     rd.write_json(out / "data.json", {"fingerprint": fingerprint(config), "templates_sha256": templates_hash,
                                        "format": config.workflow.fine_tuning_data_format, "splits": stats})
     rd.update_manifest(out, status="running", base_model=model_path, model_class=config.workflow.model_class,
@@ -176,6 +181,8 @@ def finish(trainer, out: Path) -> None:
                        best_checkpoint=best or (str(last) if last else None),
                        best_metric=trainer.state.best_metric, global_step=trainer.state.global_step,
                        final_train_loss=losses[-1] if losses else None)
+    files = report(out)["files"]
+    print(f"[sftflow] loss curves: {files[0]}")
     print(f"[sftflow] run directory: {out}")
     print(json.dumps({"final_model": str(final), "global_step": trainer.state.global_step}, indent=None))
 
