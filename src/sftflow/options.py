@@ -69,6 +69,11 @@ class EvalOptions:
     num_examples: int | None = opt(None, "Evaluate only the first N examples of the split.")
     backend: str = opt("auto", "Generation engine.", ("auto", "transformers", "vllm"))
     sql_timeout_s: float = opt(2.0, "sql_execution: per-query time limit in seconds.")
+    answer_column: str | None = opt(None, "Column holding the reference answer (exact_match, multiple_choice, rouge, chrf); default answer, answer_idx for multiple_choice.")
+    extract_regex: str | None = opt(None, "Regex whose first match (group 1 if it has groups) is the answer; add (?i) to ignore case.")
+    fallback_regex: str | None = opt(None, "Regex tried when extract_regex finds nothing; its last match is the answer.")
+    ignore_case: bool = opt(True, "exact_match: compare answer and reference ignoring case.")
+    normalize_whitespace: bool = opt(True, "exact_match: strip ends and collapse runs of whitespace before comparing.")
 
 
 @dataclass

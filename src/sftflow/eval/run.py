@@ -10,32 +10,21 @@ from sftflow.data.prepare import check_templates, load_splits
 from sftflow.data.tokenize import prompt_ids
 from sftflow.errors import UserError
 from sftflow.eval.generate import generate
-from sftflow.eval.sql_execution import execution_accuracy
+from sftflow.eval.metrics import METRICS, PROPORTION_METRICS, check_options
 from sftflow.train.model import load_tokenizer, resolve_model
-
-
-def sql_execution(rows: list[dict], answers: list[str], options) -> dict:
-    result = execution_accuracy(rows, answers, timeout_s=options.sql_timeout_s)
-    scores = result.pop("scores")
-    per_example = [{"score": float(s.correct), "error": s.error, "exact_match": s.exact_match} for s in scores]
-    return {"accuracy": result["execution_accuracy"], "n": result["n"], "error_rate": result["error_rate"],
-            "exact_match": result["exact_match"], "per_example": per_example}
-
-
-METRICS = {"sql_execution": sql_execution}
 
 
 def run(config, models: list[str] | None = None) -> list[dict]:
     """Evaluate each model (run dir, adapter, model folder or Hub id) on the configured split."""
     options = config.eval
-    if options.metric not in METRICS:
-        raise UserError(f"unknown eval.metric '{options.metric}' (known: {', '.join(METRICS)})", config.where)
+    metric = METRICS.get(options.metric, config.where)
     splits = load_splits(config)
     templates = check_templates(config, splits)
     if options.split not in splits:
         raise UserError(f"eval.split '{options.split}' is not one of {', '.join(splits)}", config.where)
     split = splits[options.split]
     rows = [split[i] for i in range(min(len(split), options.num_examples or len(split)))]
+    check_options(options, rows, config.where)
     messages = [templates.render(row, i, roles=("system", "user")) for i, row in enumerate(rows)]
     models = models or [config.workflow.evaluate_vllm_model_name_or_path or str(config.output_dir())]
     max_tokens = config.workflow.evaluate_vllm_sampling_params_max_tokens or options.max_new_tokens
@@ -45,7 +34,7 @@ def run(config, models: list[str] | None = None) -> list[dict]:
         model, tokenizer = load_for_eval(spec, config)
         prompts = [prompt_ids(tokenizer, m, config.workflow.fine_tuning_data_format) for m in messages]
         answers = generate(model, tokenizer, prompts, max_tokens, options.batch_size)
-        scored = METRICS[options.metric](rows, answers, options)
+        scored = metric(rows, answers, options)
         results.append(save_results(config, spec, rows, answers, scored))
     print(format_table(results, options.metric))
     return results
@@ -81,7 +70,9 @@ def save_results(config, spec: str, rows: list[dict], answers: list[str], scored
     lines = [json.dumps({"id": row.get("id", i), "prediction": answer, **score})
              for i, (row, answer, score) in enumerate(zip(rows, answers, scored.pop("per_example")))]
     rd.write_atomic(out / "predictions.jsonl", "\n".join(lines) + "\n")
-    summary = {"model": spec, **scored, "ci95": wilson_interval(scored["accuracy"], scored["n"])}
+    # A binomial interval only means something when accuracy is a share of correct answers.
+    proportion = config.eval.metric in PROPORTION_METRICS
+    summary = {"model": spec, **scored, "ci95": wilson_interval(scored["accuracy"], scored["n"]) if proportion else None}
     rd.write_json(out / "metrics.json", summary)
     return summary
 
@@ -99,9 +90,10 @@ def format_table(results: list[dict], metric: str) -> str:
     lines = [f"{'model':<48}{'n':>6}  {metric + ' accuracy':<28}{'95% CI':<16}{'errors':>8}"]
     for r in results:
         correct = round(r["accuracy"] * r["n"])
-        accuracy = f"{100 * r['accuracy']:.2f}% ({correct}/{r['n']})"
-        low, high = r["ci95"]
-        lines.append(f"{_short(r['model']):<48}{r['n']:>6}  {accuracy:<28}{f'{100 * low:.1f}-{100 * high:.1f}%':<16}"
+        # A mean score (rouge, chrf) has no "k of n correct" and no CI.
+        accuracy = f"{100 * r['accuracy']:.2f}%" + (f" ({correct}/{r['n']})" if r.get("ci95") else "")
+        ci = f"{100 * r['ci95'][0]:.1f}-{100 * r['ci95'][1]:.1f}%" if r.get("ci95") else "-"
+        lines.append(f"{_short(r['model']):<48}{r['n']:>6}  {accuracy:<28}{ci:<16}"
                      f"{100 * r.get('error_rate', 0):>7.1f}%")
     return "\n".join(lines)
 
