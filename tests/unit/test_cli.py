@@ -100,3 +100,15 @@ def test_config_help_lists_every_section(capsys):
 def test_run_dispatch_on_mode_for_missing_stage(capsys, make_config, mode, stage):
     code, err = run_cli(capsys, "run", str(make_config(mode=mode)))
     assert code == 2 and f"'{stage}' stage" in err
+
+
+def test_hub_dataset_offline_is_one_clear_error(capsys, make_config, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    code, err = run_cli(capsys, "train", str(make_config(dataset_name="nobody/no-such-dataset")))
+    assert code == 2 and "cannot load dataset 'nobody/no-such-dataset' from the Hub" in err
+
+
+def test_hub_model_offline_is_one_clear_error(capsys, make_config, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    code, err = run_cli(capsys, "train", str(make_config(model_name_or_path="nobody/no-such-model")))
+    assert code == 2 and "cannot load the tokenizer of 'nobody/no-such-model'" in err

@@ -13,6 +13,7 @@ def adapt_to_device(sft: dict, model: dict, has_cuda: bool) -> tuple[dict, dict,
             bucket[key] = value
 
     sft.setdefault("bf16", False)  # TRL turns bf16 on by default, which fails without a GPU
+    sft.setdefault("dataloader_pin_memory", False)  # pinned memory only helps copies to a GPU
     off(sft, "bf16", False, "bf16 mixed precision needs a GPU here; training in float32")
     off(sft, "fp16", False, "fp16 mixed precision needs a GPU")
     off(sft, "use_liger_kernel", False, "liger-kernel's Triton kernels need a CUDA GPU")

@@ -20,4 +20,4 @@ def test_nothing_changes_on_gpu():
 
 def test_unset_bf16_is_set_off_quietly_on_cpu():
     sft, _, notes = adapt_to_device({}, {}, has_cuda=False)
-    assert sft["bf16"] is False and notes == []
+    assert sft["bf16"] is False and sft["dataloader_pin_memory"] is False and notes == []
