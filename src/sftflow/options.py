@@ -74,6 +74,10 @@ class EvalOptions:
     fallback_regex: str | None = opt(None, "Regex tried when extract_regex finds nothing; its last match is the answer.")
     ignore_case: bool = opt(True, "exact_match: compare answer and reference ignoring case.")
     normalize_whitespace: bool = opt(True, "exact_match: strip ends and collapse runs of whitespace before comparing.")
+    during_training: bool = opt(False, "Also score the metric on validation rows at every evaluation (logged as eval_<metric>).")
+    during_training_examples: int = opt(32, "Validation rows generated for the metric at each evaluation during training.")
+    early_stopping_patience: int | None = opt(None, "Stop after this many evaluations without improving metric_for_best_model.")
+    retention: str | None = opt(None, "Another sftflow config (general-task data + metric) scored on the same models: the forgetting check.")
 
 
 @dataclass

@@ -15,7 +15,34 @@ from sftflow.train.model import load_tokenizer, resolve_model
 
 
 def run(config, models: list[str] | None = None) -> list[dict]:
-    """Evaluate each model (run dir, adapter, model folder or Hub id) on the configured split."""
+    """Evaluate each model (run dir, adapter, model folder or Hub id) on the configured split.
+
+    With `eval.retention` (another config: general-task data + metric) the same models are scored
+    on it too, and the change against the first model (the base) is reported: the forgetting check.
+    """
+    models = models or [config.workflow.evaluate_vllm_model_name_or_path or str(config.output_dir())]
+    retention = _retention_config(config)
+    results = evaluate(config, models, config.output_dir() / "eval")
+    print(format_table(results, config.eval.metric))
+    if retention is not None:
+        kept = evaluate(retention, models, config.output_dir() / "eval" / "retention")
+        print(f"\nRetention ({retention.where}):\n" + format_table(kept, retention.eval.metric, delta=True))
+        rd.write_json(config.output_dir() / "eval" / "retention.json", kept)
+    return results
+
+
+def _retention_config(config):
+    if not config.eval.retention:
+        return None
+    from sftflow.config import load_config
+
+    path = config.resolve_path(config.eval.retention)
+    if path is None:
+        raise UserError(f"eval.retention config not found: {config.eval.retention}", config.where)
+    return load_config(path)
+
+
+def evaluate(config, models: list[str], out_root: Path) -> list[dict]:
     options = config.eval
     metric = METRICS.get(options.metric, config.where)
     splits = load_splits(config)
@@ -26,52 +53,73 @@ def run(config, models: list[str] | None = None) -> list[dict]:
     rows = [split[i] for i in range(min(len(split), options.num_examples or len(split)))]
     check_options(options, rows, config.where)
     messages = [templates.render(row, i, roles=("system", "user")) for i, row in enumerate(rows)]
-    models = models or [config.workflow.evaluate_vllm_model_name_or_path or str(config.output_dir())]
     max_tokens = config.workflow.evaluate_vllm_sampling_params_max_tokens or options.max_new_tokens
+    backend = choose_backend(options.backend, config.where)
     results = []
     for spec in models:
-        print(f"[sftflow] evaluating {spec} on {len(rows)} {options.split} examples (backend: transformers)")
-        model, tokenizer = load_for_eval(spec, config)
+        print(f"[sftflow] evaluating {spec} on {len(rows)} {options.split} examples (backend: {backend})")
+        target, tokenizer = resolve_for_eval(spec, config)
         prompts = [prompt_ids(tokenizer, m, config.workflow.fine_tuning_data_format) for m in messages]
-        answers = generate(model, tokenizer, prompts, max_tokens, options.batch_size)
-        scored = metric(rows, answers, options)
-        results.append(save_results(config, spec, rows, answers, scored))
-    print(format_table(results, options.metric))
+        if backend == "vllm":
+            from sftflow.eval.vllm_backend import generate_vllm
+
+            answers = generate_vllm(target, tokenizer, prompts, max_tokens)
+        else:
+            answers = generate(load_model_for_eval(target, config), tokenizer, prompts, max_tokens, options.batch_size)
+        results.append(save_results(out_root, options.metric, spec, rows, answers, metric(rows, answers, options)))
     return results
 
 
-def load_for_eval(spec: str, config):
-    """Model + tokenizer for a run directory (its final model), an adapter folder, a model folder or a Hub id."""
-    import torch
-    from transformers import AutoModelForCausalLM
+def choose_backend(wanted: str, where: str) -> str:
+    """vLLM when it is installed and a GPU is present (or when forced); transformers otherwise."""
+    import importlib.util
 
+    import torch
+
+    has_vllm = importlib.util.find_spec("vllm") is not None and torch.cuda.is_available()
+    if wanted == "vllm" and not has_vllm:
+        raise UserError("eval.backend: vllm needs the vllm package and a CUDA GPU; use auto or transformers", where)
+    return "vllm" if wanted == "vllm" or (wanted == "auto" and has_vllm) else "transformers"
+
+
+def resolve_for_eval(spec: str, config) -> tuple[str, object]:
+    """(model folder or Hub id, tokenizer): a run directory gives its best checkpoint when one was chosen by a
+    metric, else its final model; an adapter folder keeps its own tokenizer and chat template."""
     path = Path(spec)
     manifest = rd.read_manifest(path) if path.is_dir() else None
     if manifest is not None:
-        path = Path(manifest.get("final_model") or manifest.get("best_checkpoint") or "")
+        chosen = manifest.get("best_checkpoint") if manifest.get("best_metric") is not None else None
+        path = Path(chosen or manifest.get("final_model") or "")
         if not path.is_dir():
             raise UserError(f"run directory has no trained model yet (status: {manifest.get('status')})", spec)
     target = str(path) if path.is_dir() else resolve_model(spec, config)
+    return target, load_tokenizer(target, bool(config.sft.get("trust_remote_code", False)), spec)
+
+
+def load_model_for_eval(target: str, config):
+    """A model folder or Hub id; an adapter is loaded on its base without merging."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
     trust = bool(config.sft.get("trust_remote_code", False))
-    tokenizer = load_tokenizer(target, trust, spec)
     adapter = Path(target) / "adapter_config.json"
     if adapter.is_file():
         from peft import PeftModel
 
         base = json.loads(adapter.read_text())["base_model_name_or_path"]
         model = AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32, trust_remote_code=trust)
-        return PeftModel.from_pretrained(model, target), tokenizer
-    return AutoModelForCausalLM.from_pretrained(target, dtype=torch.float32, trust_remote_code=trust), tokenizer
+        return PeftModel.from_pretrained(model, target)
+    return AutoModelForCausalLM.from_pretrained(target, dtype=torch.float32, trust_remote_code=trust)
 
 
-def save_results(config, spec: str, rows: list[dict], answers: list[str], scored: dict) -> dict:
-    out = config.output_dir() / "eval" / _slug(spec)
+def save_results(out_root: Path, metric: str, spec: str, rows: list[dict], answers: list[str], scored: dict) -> dict:
+    out = out_root / _slug(spec)
     out.mkdir(parents=True, exist_ok=True)
     lines = [json.dumps({"id": row.get("id", i), "prediction": answer, **score})
              for i, (row, answer, score) in enumerate(zip(rows, answers, scored.pop("per_example")))]
     rd.write_atomic(out / "predictions.jsonl", "\n".join(lines) + "\n")
     # A binomial interval only means something when accuracy is a share of correct answers.
-    proportion = config.eval.metric in PROPORTION_METRICS
+    proportion = metric in PROPORTION_METRICS
     summary = {"model": spec, **scored, "ci95": wilson_interval(scored["accuracy"], scored["n"]) if proportion else None}
     rd.write_json(out / "metrics.json", summary)
     return summary
@@ -86,15 +134,18 @@ def wilson_interval(p: float, n: int, z: float = 1.96) -> list[float]:
     return [round(max(0.0, centre - half), 4), round(min(1.0, centre + half), 4)]
 
 
-def format_table(results: list[dict], metric: str) -> str:
-    lines = [f"{'model':<48}{'n':>6}  {metric + ' accuracy':<28}{'95% CI':<16}{'errors':>8}"]
+def format_table(results: list[dict], metric: str, delta: bool = False) -> str:
+    """One row per model; with delta, the change against the first model (the base) in points."""
+    lines = [f"{'model':<48}{'n':>6}  {metric + ' accuracy':<28}{'95% CI':<16}{'errors':>8}"
+             + ("  change vs first" if delta else "")]
     for r in results:
         correct = round(r["accuracy"] * r["n"])
         # A mean score (rouge, chrf) has no "k of n correct" and no CI.
         accuracy = f"{100 * r['accuracy']:.2f}%" + (f" ({correct}/{r['n']})" if r.get("ci95") else "")
         ci = f"{100 * r['ci95'][0]:.1f}-{100 * r['ci95'][1]:.1f}%" if r.get("ci95") else "-"
+        change = f"  {100 * (r['accuracy'] - results[0]['accuracy']):+.2f} points" if delta else ""
         lines.append(f"{_short(r['model']):<48}{r['n']:>6}  {accuracy:<28}{ci:<16}"
-                     f"{100 * r.get('error_rate', 0):>7.1f}%")
+                     f"{100 * r.get('error_rate', 0):>7.1f}%{change}")
     return "\n".join(lines)
 
 

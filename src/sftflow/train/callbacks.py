@@ -22,3 +22,27 @@ class CheckpointMarker(TrainerCallback):
                                    best_checkpoint=state.best_model_checkpoint or str(checkpoint),
                                    global_step=state.global_step)
         return control
+
+
+class TaskMetric(TrainerCallback):
+    """At each evaluation, generate answers for a few validation rows and add eval_<metric> to the metrics.
+
+    The Trainer picks the best checkpoint from the same metrics dict, so `metric_for_best_model:
+    eval_<metric>` makes the task metric the criterion. Register before EarlyStoppingCallback.
+    """
+
+    def __init__(self, rows: list[dict], prompts: list[list[int]], options):
+        self.rows, self.prompts, self.options = rows, prompts, options
+
+    def on_evaluate(self, args, state, control, metrics=None, model=None, processing_class=None, **kwargs):
+        from sftflow.eval.generate import generate
+        from sftflow.eval.metrics import METRICS
+
+        was_training = model.training
+        answers = generate(model, processing_class, self.prompts, self.options.max_new_tokens,
+                           self.options.batch_size)
+        model.train(was_training)
+        key = f"eval_{self.options.metric}"
+        metrics[key] = METRICS.get(self.options.metric)(self.rows, answers, self.options)["accuracy"]
+        state.log_history.append({key: metrics[key], "epoch": state.epoch, "step": state.global_step})
+        return control

@@ -38,7 +38,8 @@ def run(config) -> Path:
     write_run_files(out, config, model_path, tokenizer, tokenized, args, templates.text_hash())
     model = load_model(model_path, config.workflow.model_class,
                        model_kwargs(model_kw, sft, torch.cuda.is_available()), config.where)
-    trainer = build_trainer(model, args, tokenizer, tokenized, model_kw, out)
+    callbacks = training_callbacks(config, splits, templates, tokenizer, args, out)
+    trainer = build_trainer(model, args, tokenizer, tokenized, model_kw, callbacks)
     try:
         trainer.train(resume_from_checkpoint=str(resume) if resume else None)
     except BaseException:
@@ -139,16 +140,47 @@ def peft_config(model_kw: dict):
     return get_peft_config(model_args)
 
 
-def build_trainer(model, args, tokenizer, tokenized: dict, model_kw: dict, out: Path):
+def training_callbacks(config, splits, templates, tokenizer, args, out: Path) -> list:
+    """Checkpoint marking always; the task metric and early stopping when the eval: section asks."""
+    from transformers import EarlyStoppingCallback
+
+    from sftflow.train.callbacks import CheckpointMarker, TaskMetric
+
+    options, callbacks = config.eval, [CheckpointMarker(out)]
+    evaluating = _evaluates(args)
+    if (options.during_training or options.early_stopping_patience) and not evaluating:
+        raise UserError("eval.during_training and eval.early_stopping_patience need eval_strategy: steps or "
+                        "epoch", config.where)
+    if options.during_training:
+        callbacks.append(TaskMetric(*_metric_sample(config, splits["validation"], templates, tokenizer)))
+    if options.early_stopping_patience:
+        callbacks.append(EarlyStoppingCallback(early_stopping_patience=options.early_stopping_patience))
+    return callbacks
+
+
+def _metric_sample(config, split, templates, tokenizer) -> tuple[list, list, object]:
+    from sftflow.data.tokenize import prompt_ids
+    from sftflow.eval.metrics import METRICS, check_options
+
+    METRICS.get(config.eval.metric, config.where)
+    rows = [split[i] for i in range(min(len(split), config.eval.during_training_examples))]
+    check_options(config.eval, rows, config.where)
+    prompts = [prompt_ids(tokenizer, templates.render(row, i, roles=("system", "user")),
+                          config.workflow.fine_tuning_data_format) for i, row in enumerate(rows)]
+    return rows, prompts, config.eval
+
+
+def _evaluates(args) -> bool:
+    return str(getattr(args.eval_strategy, "value", args.eval_strategy)) != "no"
+
+
+def build_trainer(model, args, tokenizer, tokenized: dict, model_kw: dict, callbacks: list):
     from trl import SFTTrainer
 
-    from sftflow.train.callbacks import CheckpointMarker
-
-    evaluate = str(args.eval_strategy) not in ("no", "IntervalStrategy.NO")
     return SFTTrainer(model=model, args=args, processing_class=tokenizer,
                       train_dataset=tokenized["train"],
-                      eval_dataset=tokenized["validation"] if evaluate else None,
-                      peft_config=peft_config(model_kw), callbacks=[CheckpointMarker(out)])
+                      eval_dataset=tokenized["validation"] if _evaluates(args) else None,
+                      peft_config=peft_config(model_kw), callbacks=callbacks)
 
 
 def write_run_files(out: Path, config, model_path: str, tokenizer, tokenized: dict, args, templates_hash: str):
