@@ -18,6 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("config")
     train = commands.add_parser("train", help="fine-tune as the config says", epilog=EPILOG)
     train.add_argument("config")
+    add_launch_arguments(train)
     evaluate = commands.add_parser("eval", help="score models on a split with the task metric", epilog=EPILOG)
     evaluate.add_argument("config")
     evaluate.add_argument("--model", action="append", help="run directory, adapter, model folder or Hub id "
@@ -40,6 +41,28 @@ def build_parser() -> argparse.ArgumentParser:
                                "then compare base vs fine-tuned accuracy", epilog=EPILOG)
     demo.add_argument("--out", help="run folder (default: runs/demo-TIMESTAMP)")
     return parser
+
+
+def add_launch_arguments(parser: argparse.ArgumentParser) -> None:
+    from sftflow.train.launch import MODES
+
+    group = parser.add_argument_group("launching (several processes or machines)")
+    group.add_argument("--launch", choices=MODES, default="single",
+                       help="single process, or DDP / FSDP2 / DeepSpeed ZeRO-2/3 through accelerate (GPU); "
+                            "ddp on CPU uses torchrun with gloo")
+    group.add_argument("--num-processes", type=int, default=1, help="processes per machine (usually GPUs)")
+    group.add_argument("--num-machines", type=int, default=1)
+    group.add_argument("--machine-rank", type=int, default=0)
+    group.add_argument("--main-process-ip", default="127.0.0.1")
+    group.add_argument("--main-process-port", type=int, default=29500)
+    group.add_argument("--accelerate-config", help="your own accelerate config file instead of the shipped one")
+
+
+def launch_options(args):
+    from sftflow.train.launch import LaunchOptions
+
+    return LaunchOptions(args.launch, args.num_processes, args.num_machines, args.machine_rank,
+                         args.main_process_ip, args.main_process_port, args.accelerate_config)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,14 +120,15 @@ def dispatch(args, extra: list[str]) -> int:
     stage = args.command
     if stage == "run":
         stage = {"train": "train", "evaluate": "eval", "interact": "chat"}[config.workflow.mode]
-    return run_stage(stage, config, args)
+    return run_stage(stage, config, args, extra)
 
 
-def run_stage(stage: str, config, args) -> int:
+def run_stage(stage: str, config, args, extra: list[str]) -> int:
     if stage == "train":
         from sftflow.train.run import run
 
-        run(config)
+        launch = launch_options(args) if hasattr(args, "launch") else None
+        run(config, launch, [args.config, *extra])
     elif stage == "eval":
         from sftflow.eval.run import run
 

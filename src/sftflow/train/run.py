@@ -13,29 +13,39 @@ from sftflow.data.sources import fingerprint
 from sftflow.errors import UserError
 from sftflow.report.run import run as report
 from sftflow.train.device import adapt_to_device
+from sftflow.train.launch import LAUNCHED, LaunchOptions
+from sftflow.train.launch import launch as launch_workers
 from sftflow.train.model import load_model, tokenizer_for
 
 # We build masks/labels ourselves (render_conversation); TRL must not rebuild or re-check them.
 OWNED_BY_SFTFLOW = ("assistant_only_loss", "completion_only_loss", "resume_from_checkpoint", "model_init_kwargs")
 
 
-def run(config) -> Path:
-    """Train as the config says; returns the run directory."""
+def run(config, launch: LaunchOptions | None = None, train_args: list[str] | None = None) -> Path:
+    """Train as the config says (in worker processes when `launch` asks for several); returns the run directory."""
     import torch
 
     out = config.output_dir()
     splits = load_splits(config)
     templates = check_templates(config, splits)
     resume = resume_target(out, config.sft.get("resume_from_checkpoint"), config.where)
-    check_output_dir(out, config, resume)
+    if os.environ.get(LAUNCHED) != "1":  # the launcher checked already; workers would race each other
+        check_output_dir(out, config, resume)
+    if launch is not None and launch.wanted:
+        if launch_workers(launch, train_args or []) != 0:
+            raise UserError("training processes failed (their output is above)", config.where)
+        return out
+    main = int(os.environ.get("RANK", "0")) == 0
     model_path, tokenizer = tokenizer_for(config)
     tokenized = prepare_tokens(config, splits, templates, tokenizer, model_path)
-    sft, model_kw, notes = adapt_to_device(config.sft, config.model, torch.cuda.is_available())
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    sft, model_kw, notes = adapt_to_device(config.sft, config.model, torch.cuda.is_available(), world)
     args = build_sft_config(sft, out, config.where)
-    for note in notes:
+    for note in notes if main else []:
         print(f"[sftflow] turned off: {note}")
-    _print_batch(args)
-    write_run_files(out, config, model_path, tokenizer, tokenized, args, templates.text_hash())
+    if main:
+        _print_batch(args)
+        write_run_files(out, config, model_path, tokenizer, tokenized, args, templates.text_hash())
     model = load_model(model_path, config.workflow.model_class,
                        model_kwargs(model_kw, sft, torch.cuda.is_available()), config.where)
     callbacks = training_callbacks(config, splits, templates, tokenizer, args, out)
@@ -43,7 +53,8 @@ def run(config) -> Path:
     try:
         trainer.train(resume_from_checkpoint=str(resume) if resume else None)
     except BaseException:
-        rd.update_manifest(out, status="failed")
+        if main:
+            rd.update_manifest(out, status="failed")
         raise
     finish(trainer, out)
     return out
@@ -200,8 +211,11 @@ def write_run_files(out: Path, config, model_path: str, tokenizer, tokenized: di
 def finish(trainer, out: Path) -> None:
     """Save the final model atomically, the log history, and the manifest's last/best checkpoints."""
     final, partial = out / "final", out / "final.partial"
-    shutil.rmtree(partial, ignore_errors=True)
-    trainer.save_model(str(partial))
+    if trainer.is_world_process_zero():
+        shutil.rmtree(partial, ignore_errors=True)
+    trainer.save_model(str(partial))  # every process: sharded models are gathered here
+    if not trainer.is_world_process_zero():
+        return
     shutil.rmtree(final, ignore_errors=True)
     os.replace(partial, final)
     rd.write_json(out / "log_history.json", trainer.state.log_history)
@@ -220,7 +234,7 @@ def finish(trainer, out: Path) -> None:
 
 
 def _print_batch(args) -> None:
-    world = int(os.environ.get("WORLD_SIZE", "1"))
+    world = int(os.environ.get("WORLD_SIZE", "1"))  # set by the launcher in each worker
     per_device, accumulation = args.per_device_train_batch_size, args.gradient_accumulation_steps
     print(f"[sftflow] batch: {per_device} per device x {accumulation} accumulation x {world} processes "
           f"= {per_device * accumulation * world} examples per optimizer step")

@@ -21,3 +21,10 @@ def test_nothing_changes_on_gpu():
 def test_unset_bf16_is_set_off_quietly_on_cpu():
     sft, _, notes = adapt_to_device({}, {}, has_cuda=False)
     assert sft["bf16"] is False and sft["dataloader_pin_memory"] is False and notes == []
+
+
+def test_multi_process_cpu_uses_gloo_and_per_process_loss_means():
+    sft, _, _ = adapt_to_device({}, {}, has_cuda=False, world_size=2)
+    assert sft["ddp_backend"] == "gloo" and sft["average_tokens_across_devices"] is False
+    sft, _, _ = adapt_to_device({"average_tokens_across_devices": True}, {}, has_cuda=False, world_size=2)
+    assert sft["average_tokens_across_devices"] is True  # an explicit choice is kept

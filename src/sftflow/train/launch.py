@@ -1,0 +1,75 @@
+"""Multi-process training: `sftflow train CONFIG --launch ddp|fsdp|zero2|zero3 --num-processes N ...`.
+
+GPUs: `accelerate launch` with one of the shipped config files (examples/accelerate/) or the user's.
+CPU: `torchrun` with the gloo backend, because accelerate's launcher runs a single process when
+`use_cpu` is set (it expects mpirun for multi-CPU).
+The launched processes run `sftflow train` again with SFTFLOW_LAUNCHED=1, so they train in place.
+"""
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from sftflow.errors import UserError
+
+MODES = ("single", "ddp", "fsdp", "zero2", "zero3")
+LAUNCHED = "SFTFLOW_LAUNCHED"
+
+
+@dataclass
+class LaunchOptions:
+    mode: str = "single"
+    num_processes: int = 1
+    num_machines: int = 1
+    machine_rank: int = 0
+    main_process_ip: str = "127.0.0.1"
+    main_process_port: int = 29500
+    accelerate_config: str | None = None
+
+    @property
+    def wanted(self) -> bool:
+        """True when training must run in launched worker processes rather than in this one."""
+        return os.environ.get(LAUNCHED) != "1" and (
+            self.mode != "single" or self.num_processes > 1 or self.num_machines > 1 or bool(self.accelerate_config))
+
+
+def command(options: LaunchOptions, train_args: list[str], has_cuda: bool) -> list[str]:
+    """The launcher command line that starts `sftflow train <train_args>` in every process."""
+    worker = ["-m", "sftflow", "train", *train_args]
+    if not has_cuda:
+        if options.mode in ("fsdp", "zero2", "zero3") or options.accelerate_config:
+            raise UserError(f"--launch {options.mode} needs GPUs; on CPU use --launch ddp (gloo)", "command line")
+        return [sys.executable, "-m", "torch.distributed.run", f"--nproc_per_node={options.num_processes}",
+                f"--nnodes={options.num_machines}", f"--node_rank={options.machine_rank}",
+                f"--master_addr={options.main_process_ip}", f"--master_port={options.main_process_port}", *worker]
+    config = options.accelerate_config or str(shipped_config(options.mode))
+    return [sys.executable, "-m", "accelerate.commands.launch", "--config_file", config,
+            "--num_processes", str(options.num_processes * options.num_machines),
+            "--num_machines", str(options.num_machines), "--machine_rank", str(options.machine_rank),
+            "--main_process_ip", options.main_process_ip, "--main_process_port", str(options.main_process_port),
+            *worker]
+
+
+def shipped_config(mode: str) -> Path:
+    from sftflow.demo.run import examples_dir
+
+    return examples_dir() / "accelerate" / f"{mode}.yaml"
+
+
+def launch(options: LaunchOptions, train_args: list[str]) -> int:
+    """Run the launcher and return its exit status; the workers print their own progress."""
+    import torch
+
+    if options.accelerate_config and not Path(options.accelerate_config).is_file():
+        raise UserError(f"accelerate config not found: {options.accelerate_config}", "command line")
+    line = command(options, train_args, torch.cuda.is_available())
+    print(f"[sftflow] launching {options.num_processes} process(es) x {options.num_machines} machine(s): "
+          + " ".join(_short(part) for part in line))
+    env = {**os.environ, LAUNCHED: "1"}
+    return subprocess.run(line, env=env).returncode
+
+
+def _short(part: str) -> str:
+    return Path(part).name if part == sys.executable else part

@@ -1,0 +1,57 @@
+"""Two processes on CPU (torchrun, gloo) train like one process with the same global batch."""
+
+import json
+import socket
+
+import pytest
+
+from sftflow.cli import main
+from sftflow.train.launch import LaunchOptions, command
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def losses(run_dir):
+    history = json.loads((run_dir / "log_history.json").read_text())
+    return {e["step"]: e["loss"] for e in history if "loss" in e}
+
+
+def test_two_processes_match_one_and_resume_in_one(make_config, tmp_path, capsys):
+    settings = dict(max_steps=4, save_steps=2, lora_dropout=0.0, learning_rate=5e-3)
+    one = make_config("one.yaml", output_dir=str(tmp_path / "one"), per_device_train_batch_size=8, **settings)
+    two = make_config("two.yaml", output_dir=str(tmp_path / "two"), per_device_train_batch_size=4, **settings)
+    assert main(["train", str(one)]) == 0
+    assert main(["train", str(two), "--launch", "ddp", "--num-processes", "2",
+                 "--main-process-port", str(free_port())]) == 0
+    assert "launching 2 process(es)" in capsys.readouterr().out
+    a, b = losses(tmp_path / "one"), losses(tmp_path / "two")
+    assert sorted(a) == sorted(b) == [1, 2, 3, 4]
+    for step in a:
+        assert b[step] == pytest.approx(a[step], rel=5e-3), (step, a, b)
+    assert {p.name for p in (tmp_path / "two" / "checkpoint-2").iterdir()} >= {"rng_state_0.pth",
+                                                                              "rng_state_1.pth"}
+    # a checkpoint of the two-process run resumes in one process, with the one-process batch
+    resumed = make_config("resumed.yaml", output_dir=str(tmp_path / "resumed"), per_device_train_batch_size=8,
+                          resume_from_checkpoint=str(tmp_path / "two" / "checkpoint-2"), **settings)
+    assert main(["train", str(resumed)]) == 0
+    c = losses(tmp_path / "resumed")
+    assert sorted(c) == [1, 2, 3, 4]  # the Trainer restores the log history of steps 1-2 from the checkpoint
+    assert c[3] == pytest.approx(a[3], rel=5e-3) and c[4] == pytest.approx(a[4], rel=5e-3)
+
+
+def test_launcher_commands():
+    cpu = command(LaunchOptions("ddp", 2, 2, 1, "10.0.0.1", 29555), ["c.yaml"], has_cuda=False)
+    assert cpu[1:3] == ["-m", "torch.distributed.run"] and "--nproc_per_node=2" in cpu
+    assert "--nnodes=2" in cpu and "--node_rank=1" in cpu and "--master_addr=10.0.0.1" in cpu
+    assert cpu[-4:] == ["-m", "sftflow", "train", "c.yaml"]
+    gpu = command(LaunchOptions("zero3", 8, 2, 0, "10.0.0.1"), ["c.yaml"], has_cuda=True)
+    assert gpu[gpu.index("--config_file") + 1].endswith("accelerate/zero3.yaml")
+    assert gpu[gpu.index("--num_processes") + 1] == "16"  # accelerate counts processes over all machines
+    from sftflow.errors import UserError
+
+    with pytest.raises(UserError, match="needs GPUs"):
+        command(LaunchOptions("fsdp", 2), ["c.yaml"], has_cuda=False)
