@@ -40,6 +40,7 @@ class Config:
     model: dict[str, Any]  # ModelConfig keys the user set
     workflow: WorkflowOptions
     data: Any
+    train: Any
     eval: Any
     merge: Any
     serve: Any

@@ -59,6 +59,15 @@ class DataOptions:
 
 
 @dataclass
+class TrainOptions:
+    """How the model is adapted, beyond TRL's own keys."""
+
+    peft_method: str = opt("lora", "With use_peft: lora (also DoRA/rsLoRA via use_dora/use_rslora), adalora or ia3.",
+                           ("lora", "adalora", "ia3"))
+    adalora_target_r: int | None = opt(None, "AdaLoRA: average rank kept after pruning (default lora_r / 2).")
+
+
+@dataclass
 class EvalOptions:
     """Scoring a model on a split with a task metric."""
 
@@ -112,6 +121,7 @@ class ChatOptions:
 
 SECTIONS = {
     "data": DataOptions,
+    "train": TrainOptions,
     "eval": EvalOptions,
     "merge": MergeOptions,
     "serve": ServeOptions,

@@ -46,3 +46,12 @@ class TaskMetric(TrainerCallback):
         metrics[key] = METRICS.get(self.options.metric)(self.rows, answers, self.options)["accuracy"]
         state.log_history.append({key: metrics[key], "epoch": state.epoch, "step": state.global_step})
         return control
+
+
+class AdaLoraBudget(TrainerCallback):
+    """AdaLoRA reallocates ranks from the gradients after each optimizer step, before they are zeroed."""
+
+    def on_optimizer_step(self, args, state, control, model=None, **kwargs):
+        peft_model = getattr(model, "module", model)  # unwrap DDP
+        peft_model.base_model.update_and_allocate(state.global_step)
+        return control

@@ -16,6 +16,7 @@ from sftflow.train.device import adapt_to_device
 from sftflow.train.launch import LAUNCHED, LaunchOptions
 from sftflow.train.launch import launch as launch_workers
 from sftflow.train.model import load_model, tokenizer_for
+from sftflow.train.peft_setup import peft_config, total_steps
 
 # We build masks/labels ourselves (render_conversation); TRL must not rebuild or re-check them.
 OWNED_BY_SFTFLOW = ("assistant_only_loss", "completion_only_loss", "resume_from_checkpoint", "model_init_kwargs")
@@ -49,7 +50,8 @@ def run(config, launch: LaunchOptions | None = None, train_args: list[str] | Non
     model = load_model(model_path, config.workflow.model_class,
                        model_kwargs(model_kw, sft, torch.cuda.is_available()), config.where)
     callbacks = training_callbacks(config, splits, templates, tokenizer, args, out)
-    trainer = build_trainer(model, args, tokenizer, tokenized, model_kw, callbacks)
+    peft = peft_config(model_kw, config.train, total_steps(args, len(tokenized["train"])), config.where)
+    trainer = build_trainer(model, args, tokenizer, tokenized, peft, callbacks)
     try:
         trainer.train(resume_from_checkpoint=str(resume) if resume else None)
     except BaseException:
@@ -141,16 +143,6 @@ def model_kwargs(model_kw: dict, sft: dict, has_cuda: bool) -> dict:
     return kwargs
 
 
-def peft_config(model_kw: dict):
-    """LoRA (DoRA, rsLoRA) from ModelConfig keys; None means full fine-tuning (`use_peft: false`)."""
-    from trl import ModelConfig, get_peft_config
-
-    model_args = ModelConfig(**model_kw)
-    if model_args.lora_target_modules == ["all-linear"]:
-        model_args.lora_target_modules = "all-linear"  # peft wants the bare string
-    return get_peft_config(model_args)
-
-
 def training_callbacks(config, splits, templates, tokenizer, args, out: Path) -> list:
     """Checkpoint marking always; the task metric and early stopping when the eval: section asks."""
     from transformers import EarlyStoppingCallback
@@ -185,13 +177,17 @@ def _evaluates(args) -> bool:
     return str(getattr(args.eval_strategy, "value", args.eval_strategy)) != "no"
 
 
-def build_trainer(model, args, tokenizer, tokenized: dict, model_kw: dict, callbacks: list):
+def build_trainer(model, args, tokenizer, tokenized: dict, peft, callbacks: list):
     from trl import SFTTrainer
 
+    if getattr(peft, "peft_type", None) == "ADALORA":
+        from sftflow.train.callbacks import AdaLoraBudget
+
+        callbacks = [*callbacks, AdaLoraBudget()]
     return SFTTrainer(model=model, args=args, processing_class=tokenizer,
                       train_dataset=tokenized["train"],
                       eval_dataset=tokenized["validation"] if _evaluates(args) else None,
-                      peft_config=peft_config(model_kw), callbacks=callbacks)
+                      peft_config=peft, callbacks=callbacks)
 
 
 def write_run_files(out: Path, config, model_path: str, tokenizer, tokenized: dict, args, templates_hash: str):
