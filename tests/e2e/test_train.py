@@ -73,3 +73,15 @@ def test_refuses_when_end_of_turn_is_not_trained(make_config, capsys, tmp_path):
     assert not (tmp_path / "run").exists()  # refused before anything was written
     assert main(["train", str(path), "--data.allow_eos_outside_loss", "true"]) == 0
     assert "48 training rows do not train the end-of-turn token" in capsys.readouterr().out
+
+
+def test_second_run_on_the_same_data_skips_tokenization(make_config, tmp_path, capsys):
+    own = {"system_template": "Answer in SQL (cache test)."}  # no other test renders this template
+    run(load_config(make_config("a.yaml", output_dir=str(tmp_path / "a"), max_steps=1, save_steps=1, data=own)))
+    assert "tokenized data: cached as" in capsys.readouterr().out
+    run(load_config(make_config("b.yaml", output_dir=str(tmp_path / "b"), max_steps=1, save_steps=1, data=own)))
+    assert "tokenized data: cache hit" in capsys.readouterr().out
+    # a different template renders different tokens: no hit
+    run(load_config(make_config("c.yaml", output_dir=str(tmp_path / "c"), max_steps=1, save_steps=1,
+                                data={"system_template": "Only SQL."})))
+    assert "cache hit" not in capsys.readouterr().out

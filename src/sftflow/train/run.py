@@ -63,13 +63,29 @@ def run(config, launch: LaunchOptions | None = None, train_args: list[str] | Non
 
 
 def prepare_tokens(config, splits, templates, tokenizer, model_path: str) -> dict:
-    rendered = render_splits(splits, templates, config.workflow.fine_tuning_data_format)
+    """(input_ids, labels) per split, from the tokenization cache when nothing that decides them changed."""
+    from sftflow.data import token_cache
+
     train_on_all = config.sft.get("completion_only_loss") is False
-    tokenized = tokenize_splits(rendered, tokenizer, train_on_all, config.sft.get("dataset_num_proc"))
+    key = token_cache.cache_key(config, templates, tokenizer, train_on_all)
+    tokenized = token_cache.load(key)
+    if tokenized is not None:
+        print(f"[sftflow] tokenized data: cache hit ({key}), tokenization skipped")
+    else:
+        rendered = render_splits(splits, templates, config.workflow.fine_tuning_data_format)
+        num_proc = config.sft.get("dataset_num_proc") or _num_proc(sum(len(s) for s in splits.values()))
+        tokenized = tokenize_splits(rendered, tokenizer, train_on_all, num_proc)
+        token_cache.store(key, tokenized)
+        print(f"[sftflow] tokenized data: cached as {key}")
     missing = check_eos(tokenized, tokenizer, model_path, config.data.allow_eos_outside_loss, config.where)
     if missing:
         print(f"[sftflow] warning: {missing} training rows do not train the end-of-turn token (allowed by config)")
     return tokenized
+
+
+def _num_proc(rows: int) -> int | None:
+    """Worker processes for tokenization: worth starting only for large datasets."""
+    return min(os.cpu_count() or 1, 8) if rows >= 50_000 else None
 
 
 def resume_target(out: Path, resume, where: str) -> Path | None:
