@@ -23,6 +23,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("config")
     evaluate.add_argument("--model", action="append", help="run directory, adapter, model folder or Hub id "
                           "(repeat to compare; default: the config's run directory)")
+    merge = commands.add_parser("merge", help="merge a LoRA adapter into its base (CONFIG), or models with "
+                                "mergekit (RECIPE.yaml with merge_method)", epilog=EPILOG)
+    merge.add_argument("config", help="experiment config (LoRA merge) or model-merging recipe")
+    merge.add_argument("--overwrite", action="store_true", help="replace a different model in the output folder")
     report = commands.add_parser("report", help="loss curves (PNG, HTML), best checkpoint and a summary "
                                  "for a run directory")
     report.add_argument("run_dir")
@@ -92,6 +96,14 @@ def dispatch(args, extra: list[str]) -> int:
 
         demo(Path(args.out) if args.out else None, overrides)
         return 0
+    if args.command == "merge":
+        from sftflow.merge.run import is_recipe, run_recipe
+
+        if is_recipe(args.config):
+            print(f"[sftflow] merged model: {run_recipe(args.config, args.overwrite)}")
+            return 0
+        if args.overwrite:
+            overrides["merge.overwrite"] = "true"
     if args.command == "report":
         from sftflow.report.run import run as report
 
@@ -133,6 +145,10 @@ def run_stage(stage: str, config, args, extra: list[str]) -> int:
         from sftflow.eval.run import run
 
         run(config, getattr(args, "model", None))
+    elif stage == "merge":
+        from sftflow.merge.run import run
+
+        print(f"[sftflow] merged model: {run(config)}")
     elif stage == "data":
         from sftflow.data.preview import run
 

@@ -47,6 +47,7 @@ def run(config, launch: LaunchOptions | None = None, train_args: list[str] | Non
     if main:
         _print_batch(args)
         write_run_files(out, config, model_path, tokenizer, tokenized, args, templates.text_hash())
+        rd.update_manifest(out, train_dtype=model_kw.get("dtype") or "float32")  # after CPU adjustments
     model = load_model(model_path, config.workflow.model_class,
                        model_kwargs(model_kw, sft, torch.cuda.is_available()), config.where)
     callbacks = training_callbacks(config, splits, templates, tokenizer, args, out)

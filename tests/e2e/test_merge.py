@@ -1,0 +1,47 @@
+"""Train a LoRA on the tiny Llama, merge it with `sftflow merge`'s stage, then merge models with the run in a recipe."""
+
+import json
+
+from safetensors.torch import load_file
+
+from sftflow.config import load_config
+from sftflow.merge.models import merge_models
+from sftflow.merge.run import run as merge
+from sftflow.train.run import run as train
+
+
+def test_train_merge_and_merge_again_in_a_recipe(make_config, tiny_model_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("SFTFLOW_CACHE", str(tmp_path / "cache"))
+    config = load_config(make_config(max_steps=2, save_steps=2))
+    run_dir = train(config)
+    out = merge(config)
+    assert out == run_dir / "merged"
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    merged = json.loads((out / "merge_manifest.json").read_text())
+    assert manifest["merged_model"] == str(out) and merged["parity"]["passed"] is True
+    assert merged["chat_template_sha256"] == manifest["chat_template_sha256"]  # the template trained with
+    assert merged["sources"]["adapter"] == str(run_dir / "final")
+    tuned, base = load_file(out / "model.safetensors"), load_file(tiny_model_dir / "model.safetensors")
+    unchanged = {name for name in base if base[name].equal(tuned[name])}
+    # every linear layer LoRA trained changed; embeddings, output head and norms (no LoRA there) did not
+    assert unchanged == {"model.embed_tokens.weight", "lm_head.weight"} | {n for n in base if "norm" in n}
+
+    # the run directory in a recipe: merged into its base first; SLERP t=1 is the fine-tuned model
+    recipe = {"merge_method": "slerp", "base_model": str(tiny_model_dir), "dtype": "float32",
+              "models": [{"model": str(tiny_model_dir)}, {"model": str(run_dir)}], "parameters": {"t": 1.0}}
+    merge_models(recipe, tmp_path / "slerp", overwrite=False)
+    slerp = load_file(tmp_path / "slerp" / "model.safetensors")
+    assert max((slerp[k] - tuned[k]).abs().max().item() for k in tuned) < 1e-6
+
+
+def test_merge_command_line(make_config, tmp_path, capsys):
+    from sftflow.cli import main
+
+    path = make_config(max_steps=2, save_steps=2)
+    assert main(["train", str(path)]) == 0
+    assert main(["merge", str(path)]) == 0
+    assert "merged model:" in capsys.readouterr().out
+    merged = tmp_path / "run" / "merged"
+    assert (merged / "model.safetensors").is_file() and (merged / "chat_template.jinja").is_file()
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert manifest["merged_model"] == str(merged) and manifest["train_dtype"] == "float32"
