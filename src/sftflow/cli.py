@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
                                        "token-length statistics", epilog=EPILOG)
     preview.add_argument("config")
     preview.add_argument("-n", type=int, default=3, help="examples to print (default 3)")
+    add_curation_commands(data_commands)
     config = commands.add_parser("config", help="list sftflow's options, or check/show a config file",
                                  add_help=False)
     config.add_argument("-h", "--help", action="store_true", help="list every sftflow option")
@@ -45,6 +46,64 @@ def build_parser() -> argparse.ArgumentParser:
                                "then compare base vs fine-tuned accuracy", epilog=EPILOG)
     demo.add_argument("--out", help="run folder (default: runs/demo-TIMESTAMP)")
     return parser
+
+
+def add_curation_commands(data_commands) -> None:
+    """dedup, contamination, filter, stats: each writes a new dataset and a report into --out."""
+    def command(name: str, help: str):
+        sub = data_commands.add_parser(name, help=help, epilog=EPILOG)
+        sub.add_argument("config")
+        sub.add_argument("--out", help=f"output folder (default: curated/{name})")
+        return sub
+
+    dedup = command("dedup", "exact and near (MinHash LSH) duplicates removed, clusters reported")
+    contamination = command("contamination", "train rows overlapping validation/test, listed; --drop removes them")
+    filters = command("filter", "rule-based filters with a report of what each rule removed")
+    command("stats", "token-length histogram per split (PNG), field statistics, truncation counts")
+    for sub in (dedup, contamination, filters):
+        sub.add_argument("--fields", help="comma-separated columns compared/checked (default: the rendered text)")
+    for sub in (dedup, filters):
+        sub.add_argument("--split", default="train")
+    for sub in (dedup, contamination):
+        sub.add_argument("--threshold", type=float, default=0.8, help="near-duplicate Jaccard threshold")
+    dedup.add_argument("--exact-only", action="store_true")
+    contamination.add_argument("--ngram", type=int, help="also flag shared word n-grams of this length")
+    contamination.add_argument("--drop", action="store_true", help="write train without contaminated rows")
+    filters.add_argument("--require", help="comma-separated columns that must be present and non-empty")
+    filters.add_argument("--min-tokens", type=int)
+    filters.add_argument("--max-tokens", type=int)
+    filters.add_argument("--include", action="append", default=[], metavar="FIELD=REGEX")
+    filters.add_argument("--exclude", action="append", default=[], metavar="FIELD=REGEX")
+    filters.add_argument("--sql-check", action="store_true", help="gold SQL must run on its context in SQLite")
+
+
+def run_curation(config, args) -> None:
+    from sftflow.data.curate import run as curate
+
+    out = Path(args.out or f"curated/{args.data_command}").resolve()
+    fields = args.fields.split(",") if getattr(args, "fields", None) else None
+    if args.data_command == "dedup":
+        curate.dedup(config, out, args.split, fields, args.threshold, near=not args.exact_only)
+    elif args.data_command == "contamination":
+        curate.contamination(config, out, fields, args.threshold, args.ngram, args.drop)
+    elif args.data_command == "filter":
+        rules = {"required_fields": args.require.split(",") if args.require else (),
+                 "min_tokens": args.min_tokens, "max_tokens": args.max_tokens, "sql_check": args.sql_check,
+                 "include": _pairs(args.include), "exclude": _pairs(args.exclude)}
+        curate.filter_rows(config, out, args.split, rules)
+    else:
+        curate.stats(config, out)
+    print(f"[sftflow] written to {out}")
+
+
+def _pairs(items: list[str]) -> dict[str, str]:
+    pairs = {}
+    for item in items:
+        field, sep, regex = item.partition("=")
+        if not sep:
+            raise UserError(f"expected FIELD=REGEX, got '{item}'", "command line")
+        pairs[field] = regex
+    return pairs
 
 
 def add_launch_arguments(parser: argparse.ArgumentParser) -> None:
@@ -149,10 +208,12 @@ def run_stage(stage: str, config, args, extra: list[str]) -> int:
         from sftflow.merge.run import run
 
         print(f"[sftflow] merged model: {run(config)}")
-    elif stage == "data":
+    elif stage == "data" and args.data_command == "preview":
         from sftflow.data.preview import run
 
         run(config, n=args.n)
+    elif stage == "data":
+        run_curation(config, args)
     else:
         raise UserError(f"mode '{config.workflow.mode}' needs the '{stage}' stage, which this version does not "
                         "have yet", config.where)

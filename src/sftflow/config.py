@@ -28,6 +28,10 @@ def _trl_fields() -> tuple[dict, dict]:
 
 WORKFLOW_FIELDS = {f.name: f for f in dataclasses.fields(WorkflowOptions)}
 
+# Keys naming files or folders, made absolute in the resolved config when they exist locally.
+LOCAL_PATH_KEYS = ("model_name_or_path", "dataset_name", "prompts_path", "chat_template_path",
+                   "peft_base_model_path", "peft_peft_model_path", "evaluate_vllm_model_name_or_path")
+
 # Keys renamed in transformers 5 / TRL 1.x that files written for older versions still use.
 RENAMED = {"warmup_ratio": "warmup_steps", "torch_dtype": "dtype", "max_seq_length": "max_length",
            "evaluation_strategy": "eval_strategy"}
@@ -67,8 +71,14 @@ class Config:
         return Path(name).expanduser().resolve()
 
     def to_dict(self) -> dict:
-        """The resolved config as flat keys + sections, ready to be written back as YAML."""
+        """The resolved config as flat keys + sections, ready to be written back as YAML.
+
+        Local paths become absolute, so the copy in a run directory works from anywhere."""
         out = {**dataclasses.asdict(self.workflow), **self.model, **self.sft}
+        for key in LOCAL_PATH_KEYS:
+            local = self.resolve_path(out[key]) if isinstance(out.get(key), str) else None
+            if local is not None:
+                out[key] = str(local)
         for name in SECTIONS:
             out[name] = dataclasses.asdict(getattr(self, name))
         return out

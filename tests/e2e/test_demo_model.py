@@ -10,13 +10,12 @@ from sftflow.errors import UserError
 
 
 @pytest.fixture(scope="module")
-def demo_model_dir():
+def demo_model_dir(real_cache):
     import os
 
-    from conftest import REAL_CACHE
     from sftflow.demo.run import demo_model
 
-    private, os.environ["SFTFLOW_CACHE"] = os.environ.get("SFTFLOW_CACHE"), str(REAL_CACHE)
+    private, os.environ["SFTFLOW_CACHE"] = os.environ.get("SFTFLOW_CACHE"), str(real_cache)
     try:
         fetch_wheel(download=False)
         return demo_model(download=False)

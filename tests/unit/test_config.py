@@ -76,3 +76,12 @@ def test_resolved_config_round_trips(tmp_path):
     config = load_config(write(tmp_path, "learning_rate: 0.1\nlora_target_modules: all-linear\n"))
     again = load_config(write(tmp_path, yaml.safe_dump(config.to_dict())))
     assert again.to_dict() == config.to_dict()
+
+
+def test_resolved_config_makes_local_paths_absolute(tmp_path, monkeypatch):
+    (tmp_path / "prompts").mkdir()
+    config = load_config(write(tmp_path, "prompts_path: prompts\ndataset_name: org/hub-id\n"))
+    monkeypatch.chdir("/")
+    resolved = config.to_dict()
+    assert resolved["prompts_path"] == str(tmp_path / "prompts")
+    assert resolved["dataset_name"] == "org/hub-id"  # not a local path: left as written

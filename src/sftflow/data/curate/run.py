@@ -1,0 +1,73 @@
+"""`sftflow data dedup|contamination|filter|stats CONFIG`: curation on the config's own splits.
+
+The config decides the source, splits and templates; each command writes the splits it read (as
+jsonl, so the result can be traced), its new dataset and a report into --out, never into the source.
+"""
+
+import json
+from pathlib import Path
+
+from sftflow import run_dir as rd
+from sftflow.data.prepare import check_templates, load_splits
+
+
+def _splits_as_files(config, out: Path) -> tuple[dict[str, Path], object]:
+    """The config's splits written to OUT/input/<split>.jsonl, and the prompt templates."""
+    splits = load_splits(config)
+    templates = check_templates(config, splits)
+    folder = out / "input"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, split in splits.items():
+        paths[name] = folder / f"{name}.jsonl"
+        rd.write_atomic(paths[name], "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in split))
+    return paths, templates
+
+
+def _compared(fields: list[str] | None, templates):
+    """Rows are compared by the named fields, else by the rendered conversation."""
+    return {"fields": fields} if fields else {"templates": templates}
+
+
+def dedup(config, out: Path, split: str, fields: list[str] | None, threshold: float, near: bool) -> dict:
+    from sftflow.data.curate.dedup import dedup_file
+
+    paths, templates = _splits_as_files(config, out)
+    return dedup_file(paths[split], out / f"{split}.dedup.jsonl", near=near, threshold=threshold,
+                      **_compared(fields, templates))
+
+
+def contamination(config, out: Path, fields: list[str] | None, threshold: float, ngram: int | None,
+                  drop: bool) -> dict:
+    from sftflow.data.curate.contamination import check_contamination
+
+    paths, templates = _splits_as_files(config, out)
+    held = {name: paths[name] for name in ("validation", "test")}
+    return check_contamination(paths["train"], held, out / "contamination.report.json", threshold=threshold,
+                               ngram=ngram, clean_train_path=out / "train.clean.jsonl" if drop else None,
+                               **_compared(fields, templates))
+
+
+def filter_rows(config, out: Path, split: str, rules: dict) -> dict:
+    from sftflow.data.curate.filters import filter_file
+
+    paths, templates = _splits_as_files(config, out)
+    tokenizer = None
+    if rules.get("min_tokens") or rules.get("max_tokens"):
+        from sftflow.train.model import tokenizer_for
+
+        tokenizer = tokenizer_for(config)[1]
+    return filter_file(paths[split], out / f"{split}.filtered.jsonl", templates=templates, tokenizer=tokenizer,
+                       **rules)
+
+
+def stats(config, out: Path) -> dict:
+    from sftflow.data.curate.stats import dataset_stats
+    from sftflow.train.model import tokenizer_for
+
+    paths, templates = _splits_as_files(config, out)
+    tokenizer = tokenizer_for(config)[1]
+    return dataset_stats(paths, out / "stats.json", png_path=out / "lengths.png", templates=templates,
+                         tokenizer=tokenizer, data_format=config.workflow.fine_tuning_data_format,
+                         max_length=config.sft.get("max_length", 1024),
+                         truncation_mode=config.sft.get("truncation_mode", "keep_start"))
