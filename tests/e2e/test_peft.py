@@ -41,3 +41,15 @@ def test_adalora_rejects_dora(make_config, capsys):
 
     assert main(["train", str(make_config(use_dora=True, train={"peft_method": "adalora"}))]) == 2
     assert "adalora does not combine with use_dora" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("method", ["dora", "rslora", "adalora", "ia3"])
+def test_peft_method_merges_with_parity(make_config, method, tmp_path):
+    from sftflow.merge.run import run as merge
+
+    overrides, _ = METHODS[method]
+    config = load_config(make_config(max_steps=2, save_steps=2, learning_rate=2e-2, **overrides))
+    run(config)
+    merged = merge(config)
+    manifest = json.loads((merged / "merge_manifest.json").read_text())
+    assert (merged / "model.safetensors").is_file() and "passed" in json.dumps(manifest["parity"])
