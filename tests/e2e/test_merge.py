@@ -45,3 +45,26 @@ def test_merge_command_line(make_config, tmp_path, capsys):
     assert (merged / "model.safetensors").is_file() and (merged / "chat_template.jinja").is_file()
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
     assert manifest["merged_model"] == str(merged) and manifest["train_dtype"] == "float32"
+
+
+def test_recipe_capability_check_scores_inputs_and_merged_model(make_config, tiny_model_dir, tmp_path, capsys):
+    import yaml
+
+    from sftflow.cli import main
+
+    task = make_config("task.yaml", max_steps=2, save_steps=2)
+    assert main(["train", str(task)]) == 0
+    recipe = tmp_path / "recipe.yml"
+    recipe.write_text(yaml.safe_dump({
+        "merge_method": "linear", "dtype": "float32", "output_dir": str(tmp_path / "soup"),
+        "models": [{"model": str(tiny_model_dir), "parameters": {"weight": 0.5}},
+                   {"model": str(tmp_path / "run"), "parameters": {"weight": 0.5}}],
+        "evaluate": [str(task)]}))
+    capsys.readouterr()
+    assert main(["merge", str(recipe)]) == 0
+    out = capsys.readouterr().out
+    assert "capability check on task.yaml" in out
+    table = out[out.index("sql_execution accuracy"):]
+    assert str(tiny_model_dir)[-20:] in table and "soup" in table
+    results = list((tmp_path / "soup-capability" / "task" / "eval").iterdir())
+    assert len(results) == 3  # two inputs and the merged model

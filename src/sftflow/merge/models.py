@@ -20,6 +20,8 @@ own YAML (its `models:` form), plus two sftflow keys:
     chat_template: auto             # optional, as in mergekit: auto, a template name, or Jinja text
     output_dir: runs/sql-ties       # sftflow: where the model is written (default runs/<recipe name>)
     seed: 0                         # sftflow: seed of DARE's random drops, so a merge can be repeated
+    evaluate: [sql.yaml, mcq.yaml]  # sftflow: after merging, score every input and the merged model on
+                                    # each config's task, one table per task (capability preservation)
 
 Parameters per method (mergekit's names): linear: weight (normalize); slerp: t; task_arithmetic: weight;
 ties, dare_linear, dare_ties: weight, density (normalize, rescale, lambda, int8_mask).
@@ -52,7 +54,7 @@ METHODS = {  # the merge methods sftflow checks and documents -> what they do
 }
 MERGEKIT_KEYS = ("merge_method", "base_model", "models", "parameters", "dtype", "out_dtype", "tokenizer_source",
                  "tokenizer", "chat_template")
-SFTFLOW_KEYS = ("output_dir", "seed")
+SFTFLOW_KEYS = ("output_dir", "seed", "evaluate")
 
 
 def merge_models(recipe: dict | Path, out: Path, overwrite: bool) -> dict:

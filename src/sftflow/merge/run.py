@@ -73,4 +73,29 @@ def run_recipe(path: str | Path, overwrite: bool) -> Path:
     check_recipe(recipe, str(path))
     out = Path(recipe.get("output_dir") or f"runs/{path.stem}").expanduser().resolve()
     merge_models(path, out, overwrite)
+    if recipe.get("evaluate"):
+        capability_check(recipe, path, out)
     return out
+
+
+def capability_check(recipe: dict, path: Path, out: Path) -> None:
+    """Every input model and the merged one on each listed task config: what the merge kept of each skill."""
+    from sftflow.config import load_config
+    from sftflow.eval.run import run as evaluate
+
+    inputs = [str(_local(entry["model"], path)) for entry in recipe["models"]]
+    for name in recipe["evaluate"]:
+        task = Path(_local(name, path))
+        if not task.is_file():
+            raise UserError(f"evaluate: task config not found: {name}", str(path))
+        print(f"\n[sftflow] capability check on {task.name}:")
+        results = out.parent / f"{out.name}-capability" / task.stem  # beside the model, not inside it
+        evaluate(load_config(task, {"output_dir": str(results)}), [*inputs, str(out)])
+
+
+def _local(name: str, recipe_path: Path) -> Path | str:
+    """A path as written (working directory), else beside the recipe; a Hub id stays as it is."""
+    for candidate in (Path(name).expanduser(), recipe_path.parent / name):
+        if candidate.exists():
+            return candidate.resolve()
+    return name

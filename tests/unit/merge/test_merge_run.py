@@ -43,3 +43,14 @@ def test_nothing_to_merge_is_a_clear_error(tmp_path):
         run(load_config(None, {"output_dir": str(tmp_path / "never-trained")}))
     with pytest.raises(UserError, match="peft_peft_model_path does not exist"):
         run(load_config(None, {"peft_peft_model_path": str(tmp_path / "missing")}))
+
+
+def test_capability_check_names_a_missing_task_config(tmp_path):
+    import pytest
+
+    from sftflow.errors import UserError
+    from sftflow.merge.run import capability_check
+
+    recipe = {"models": [{"model": "org/a"}], "evaluate": ["missing-task.yaml"]}
+    with pytest.raises(UserError, match="evaluate: task config not found: missing-task.yaml"):
+        capability_check(recipe, tmp_path / "recipe.yml", tmp_path / "out")
