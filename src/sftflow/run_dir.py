@@ -25,11 +25,13 @@ MANIFEST = "manifest.json"
 _CHECKPOINT = re.compile(r"^checkpoint-(\d+)$")
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file so that a crash leaves either the old or the new content, never half of it."""
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write a file (text or bytes) so that a crash leaves either the old or the new content, never half of it."""
+    path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with open(tmp, "wb") as handle:
+        handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)

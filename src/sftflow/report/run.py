@@ -13,7 +13,6 @@ import html
 import io
 import json
 import math
-import os
 from pathlib import Path
 
 from sftflow import run_dir as rd
@@ -41,7 +40,7 @@ def run(run_dir: Path) -> dict:
     png = _plot(summary, history)
     files = [run_dir / "report.png", run_dir / "report.html", run_dir / "summary.txt"]
     summary["files"] = [str(f) for f in files]
-    _write_bytes_atomic(files[0], png)
+    rd.write_atomic(files[0], png)
     rd.write_atomic(files[1], _html(summary, png))
     rd.write_atomic(files[2], "\n".join(f"{k}: {v}" for k, v in _rows(summary)) + "\n")
     return summary
@@ -235,12 +234,3 @@ def _html(s: dict, png: bytes) -> str:
             f"</head><body>\n<h1>{title}</h1>\n<img alt=\"loss curves\" src=\"data:image/png;base64,{image}\">\n"
             f"<table>\n{table}\n</table>\n</body></html>\n")
 
-
-def _write_bytes_atomic(path: Path, data: bytes) -> None:
-    # same temp-then-replace scheme as run_dir.write_atomic, for binary content
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)

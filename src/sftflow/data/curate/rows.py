@@ -1,7 +1,6 @@
 """Reading rows, the text a row is compared by, and writing results without ever touching the input."""
 
 import json
-import os
 from pathlib import Path
 
 from sftflow.data.sources import LOCAL_FORMATS, _read_json_rows, read_file
@@ -106,14 +105,3 @@ def write_report(path: str | Path, report: dict, summary: str) -> None:
     write_atomic(path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print(summary)
 
-
-def write_bytes_atomic(path: str | Path, data: bytes) -> None:
-    """Binary twin of run_dir.write_atomic (for PNGs): a crash leaves the old file or the new one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)

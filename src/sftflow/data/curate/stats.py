@@ -11,8 +11,8 @@ import statistics
 from pathlib import Path
 
 from sftflow.data.curate.dedup import exact_clusters
-from sftflow.data.curate.rows import (check_outputs, compared_by, field_text, normalize, read_rows, row_text,
-                                      write_bytes_atomic, write_report)
+from sftflow.data.curate.rows import check_outputs, compared_by, field_text, normalize, read_rows, row_text, write_report
+from sftflow.run_dir import write_atomic
 from sftflow.data.curate.filters import is_empty
 
 BINS = 40
@@ -116,7 +116,9 @@ def dataset_stats(split_paths: dict[str, str | Path], report_path: str | Path, *
     stats, lengths = split_stats(splits, fields=fields, templates=templates, tokenizer=tokenizer,
                                  data_format=data_format, max_length=max_length, truncation_mode=truncation_mode)
     unit = next(iter(stats.values()))["length_unit"]
-    write_bytes_atomic(png_path, plot_lengths(lengths, unit, max_length if unit == "tokens" else None))
+    png_path = Path(png_path)
+    png_path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(png_path, plot_lengths(lengths, unit, max_length if unit == "tokens" else None))
     report = {"splits_from": {name: str(p) for name, p in split_paths.items()},
               "compared": compared_by(fields, templates), "max_length": max_length if unit == "tokens" else None,
               "histogram": str(png_path), "splits": stats}
