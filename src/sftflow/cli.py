@@ -23,6 +23,13 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("config")
     evaluate.add_argument("--model", action="append", help="run directory, adapter, model folder or Hub id "
                           "(repeat to compare; default: the config's run directory)")
+    plan = commands.add_parser("plan", help="peak GPU memory per device for the config, before anything is "
+                               "loaded: fits or not, and the cheapest changes that make it fit", epilog=EPILOG)
+    plan.add_argument("config")
+    plan.add_argument("--gpu", action="append", default=[], help="A5000, A100-40GB, H100, 24GB ... (repeatable)")
+    plan.add_argument("--num-processes", type=int, default=1, help="GPUs the run is spread over")
+    plan.add_argument("--strategy", help="ddp, fsdp, fsdp-offload, zero1, zero2, zero2-offload, zero3, "
+                      "zero3-offload (default: from the config)")
     merge = commands.add_parser("merge", help="merge a LoRA adapter into its base (CONFIG), or models with "
                                 "mergekit (RECIPE.yaml with merge_method)", epilog=EPILOG)
     merge.add_argument("config", help="experiment config (LoRA merge) or model-merging recipe")
@@ -204,6 +211,10 @@ def run_stage(stage: str, config, args, extra: list[str]) -> int:
         from sftflow.eval.run import run
 
         run(config, getattr(args, "model", None))
+    elif stage == "plan":
+        from sftflow.plan.run import run
+
+        run(config, args.gpu, args.num_processes, args.strategy)
     elif stage == "merge":
         from sftflow.merge.run import run
 

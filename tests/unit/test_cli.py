@@ -112,3 +112,14 @@ def test_hub_model_offline_is_one_clear_error(capsys, make_config, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     code, err = run_cli(capsys, "train", str(make_config(model_name_or_path="nobody/no-such-model")))
     assert code == 2 and "cannot load the tokenizer of 'nobody/no-such-model'" in err
+
+
+def test_plan_command_gives_the_use_case_2_verdicts(capsys):
+    from pathlib import Path
+
+    qlora = str(Path(__file__).resolve().parents[2] / "examples" / "court_headnotes" / "qlora.yaml")
+    assert main(["plan", qlora, "--gpu", "24GB"]) == 0
+    assert "fits on 24GB" in capsys.readouterr().out
+    assert main(["plan", qlora, "--gpu", "24GB", "--use_peft", "false", "--load_in_4bit", "false"]) == 0
+    out = capsys.readouterr().out
+    assert "does NOT fit on 24GB" in out and "cheapest changes" in out

@@ -46,6 +46,7 @@ def run(config, launch: LaunchOptions | None = None, train_args: list[str] | Non
         print(f"[sftflow] turned off: {note}")
     if main:
         _print_batch(args)
+        _warn_if_planned_oom(config)
         write_run_files(out, config, model_path, tokenizer, tokenized, args, templates.text_hash())
         rd.update_manifest(out, train_dtype=model_kw.get("dtype") or "float32")  # after CPU adjustments
     model = load_model(model_path, config.workflow.model_class,
@@ -244,6 +245,15 @@ def finish(trainer, out: Path) -> None:
     print(f"[sftflow] loss curves: {files[0]}")
     print(f"[sftflow] run directory: {out}")
     print(json.dumps({"final_model": str(final), "global_step": trainer.state.global_step}, indent=None))
+
+
+def _warn_if_planned_oom(config) -> None:
+    """The planner's verdict for this machine's GPU: a warning, never a refusal (estimates can be wrong)."""
+    from sftflow.plan.run import plan_warning
+
+    warning = plan_warning(config)
+    if warning:
+        print(f"[sftflow] warning: {warning}")
 
 
 def _print_batch(args) -> None:
