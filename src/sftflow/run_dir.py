@@ -20,6 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from sftflow.errors import UserError
+
 COMPLETE_MARKER = ".sftflow-complete"
 MANIFEST = "manifest.json"
 _CHECKPOINT = re.compile(r"^checkpoint-(\d+)$")
@@ -109,3 +111,16 @@ def mark_complete(checkpoint: Path) -> None:
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
     write_json(checkpoint / COMPLETE_MARKER, {"files": files, "completed": _now()})
+
+
+def trained_model(run_dir: Path, where: str) -> Path:
+    """The model a run directory stands for: its best checkpoint when a metric chose one, else its final model."""
+    manifest = read_manifest(run_dir) or {}
+    chosen = manifest.get("best_checkpoint") if manifest.get("best_metric") is not None else None
+    target = Path(chosen or manifest.get("final_model") or "")
+    if target.name and not target.is_dir():
+        target = run_dir / target.name  # the run directory was moved since it was written
+    if not target.name or not target.is_dir():
+        raise UserError(f"run directory has no trained model yet (status: {manifest.get('status')}): {run_dir}",
+                        where)
+    return target.resolve()

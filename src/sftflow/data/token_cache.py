@@ -11,14 +11,13 @@ import json
 import os
 import shutil
 
-from sftflow.data.sources import fingerprint
 from sftflow.train.model import cache_root
 
 
-def cache_key(config, templates, tokenizer, train_on_all: bool) -> str:
+def cache_key(config, data_fingerprint: str, templates, tokenizer, train_on_all: bool) -> str:
     w = config.workflow
     parts = {
-        "data": fingerprint(config), "subset": w.dataset_subset,
+        "data": data_fingerprint, "subset": w.dataset_subset,
         "splits": [w.dataset_train_split, w.dataset_eval_split, w.dataset_test_split],
         "data_options": {k: v for k, v in dataclasses.asdict(config.data).items() if not k.endswith("_template")},
         "templates": templates.text_hash(), "format": w.fine_tuning_data_format, "train_on_all": train_on_all,

@@ -86,12 +86,8 @@ def resolve_for_eval(spec: str, config) -> tuple[str, object]:
     """(model folder or Hub id, tokenizer): a run directory gives its best checkpoint when one was chosen by a
     metric, else its final model; an adapter folder keeps its own tokenizer and chat template."""
     path = Path(spec)
-    manifest = rd.read_manifest(path) if path.is_dir() else None
-    if manifest is not None:
-        chosen = manifest.get("best_checkpoint") if manifest.get("best_metric") is not None else None
-        path = Path(chosen or manifest.get("final_model") or "")
-        if not path.is_dir():
-            raise UserError(f"run directory has no trained model yet (status: {manifest.get('status')})", spec)
+    if path.is_dir() and rd.read_manifest(path) is not None:
+        path = rd.trained_model(path, spec)
     target = str(path) if path.is_dir() else resolve_model(spec, config)
     return target, load_tokenizer(target, bool(config.sft.get("trust_remote_code", False)), spec)
 

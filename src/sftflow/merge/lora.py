@@ -105,26 +105,13 @@ def resolve_adapter(path: Path, where: str) -> tuple[Path, Path | None]:
     if not path.is_dir():
         raise UserError(f"adapter not found: {path}", where)
     if rd.read_manifest(path) is not None:
-        run_dir, path = path, trained_model(path, where)
+        run_dir, path = path, rd.trained_model(path, where)
     else:
         run_dir = path.parent if rd.read_manifest(path.parent) is not None else None
     if not (path / "adapter_config.json").is_file():
         raise UserError(f"{path} holds no LoRA adapter (no adapter_config.json); a model trained with "
                         "use_peft: false is already a full model and needs no merge", where)
     return path, run_dir
-
-
-def trained_model(run_dir: Path, where: str) -> Path:
-    """The model a run directory stands for: its best checkpoint when a metric chose one, else its final model."""
-    manifest = rd.read_manifest(run_dir) or {}
-    chosen = manifest.get("best_checkpoint") if manifest.get("best_metric") is not None else None
-    target = Path(chosen or manifest.get("final_model") or "")
-    if target.name and not target.is_dir():
-        target = run_dir / target.name  # the run directory was moved since it was written
-    if not target.name or not target.is_dir():
-        raise UserError(f"run directory has no trained model yet (status: {manifest.get('status')}): {run_dir}",
-                        where)
-    return target.resolve()
 
 
 def resolve_base(name: str | None, where: str) -> str:

@@ -40,7 +40,7 @@ import yaml
 
 from sftflow import run_dir as rd
 from sftflow.errors import UserError
-from sftflow.merge.lora import describe_adapter, merge_adapter, trained_model
+from sftflow.merge.lora import describe_adapter, merge_adapter
 from sftflow.merge.output import MERGE_MANIFEST, atomic_dir, check_target
 from sftflow.train.model import cache_root
 
@@ -184,7 +184,7 @@ def resolve_model(name: str, folder: Path, where: str) -> str:
             raise UserError(f"model not found: {name}", where)
         return name  # a Hub id (mergekit fetches it)
     if rd.read_manifest(path) is not None:
-        target = trained_model(path, where)
+        target = rd.trained_model(path, where)
         return str(merged_adapter(path, where) if (target / "adapter_config.json").is_file() else target)
     if (path / "adapter_config.json").is_file():
         return str(merged_adapter(path, where))

@@ -38,7 +38,8 @@ def run(config, launch: LaunchOptions | None = None, train_args: list[str] | Non
         return out
     main = int(os.environ.get("RANK", "0")) == 0
     model_path, tokenizer = tokenizer_for(config)
-    tokenized = prepare_tokens(config, splits, templates, tokenizer, model_path)
+    data_fingerprint = fingerprint(config)  # hashes every data file: once per run
+    tokenized = prepare_tokens(config, splits, templates, tokenizer, model_path, data_fingerprint)
     world = int(os.environ.get("WORLD_SIZE", "1"))
     sft, model_kw, notes = adapt_to_device(config.sft, config.model, torch.cuda.is_available(), world)
     args = build_sft_config(sft, out, config.where)
@@ -47,7 +48,7 @@ def run(config, launch: LaunchOptions | None = None, train_args: list[str] | Non
     if main:
         _print_batch(args)
         _warn_if_planned_oom(config)
-        write_run_files(out, config, model_path, tokenizer, tokenized, args, templates.text_hash())
+        write_run_files(out, config, model_path, tokenizer, tokenized, args, templates.text_hash(), data_fingerprint)
         rd.update_manifest(out, train_dtype=model_kw.get("dtype") or "float32")  # after CPU adjustments
     model = load_model(model_path, config.workflow.model_class,
                        model_kwargs(model_kw, sft, torch.cuda.is_available()), config.where)
@@ -64,12 +65,12 @@ def run(config, launch: LaunchOptions | None = None, train_args: list[str] | Non
     return out
 
 
-def prepare_tokens(config, splits, templates, tokenizer, model_path: str) -> dict:
+def prepare_tokens(config, splits, templates, tokenizer, model_path: str, data_fingerprint: str) -> dict:
     """(input_ids, labels) per split, from the tokenization cache when nothing that decides them changed."""
     from sftflow.data import token_cache
 
     train_on_all = config.sft.get("completion_only_loss") is False
-    key = token_cache.cache_key(config, templates, tokenizer, train_on_all)
+    key = token_cache.cache_key(config, data_fingerprint, templates, tokenizer, train_on_all)
     tokenized = token_cache.load(key)
     if tokenized is not None:
         print(f"[sftflow] tokenized data: cache hit ({key}), tokenization skipped")
@@ -208,18 +209,19 @@ def build_trainer(model, args, tokenizer, tokenized: dict, peft, callbacks: list
                       peft_config=peft, callbacks=callbacks)
 
 
-def write_run_files(out: Path, config, model_path: str, tokenizer, tokenized: dict, args, templates_hash: str):
+def write_run_files(out: Path, config, model_path: str, tokenizer, tokenized: dict, args, templates_hash: str,
+                    data_fingerprint: str):
     out.mkdir(parents=True, exist_ok=True)
     config_dict = config.to_dict()
     rd.write_config(out, config_dict)
     rd.write_json(out / "versions.json", rd.versions())
     stats = {name: length_stats(split, args.max_length, args.truncation_mode) for name, split in tokenized.items()}
     print(format_stats(stats, args.max_length))
-    rd.write_json(out / "data.json", {"fingerprint": fingerprint(config), "templates_sha256": templates_hash,
+    rd.write_json(out / "data.json", {"fingerprint": data_fingerprint, "templates_sha256": templates_hash,
                                        "format": config.workflow.fine_tuning_data_format, "splits": stats})
     rd.update_manifest(out, status="running", base_model=model_path, model_class=config.workflow.model_class,
                        peft=bool(config.model.get("use_peft")), chat_template_sha256=rd.chat_template_hash(tokenizer),
-                       data_fingerprint=fingerprint(config), config_hash=rd.config_hash(config_dict))
+                       data_fingerprint=data_fingerprint, config_hash=rd.config_hash(config_dict))
 
 
 def finish(trainer, out: Path) -> None:
