@@ -67,6 +67,7 @@ def add_curation_commands(data_commands) -> None:
     contamination = command("contamination", "train rows overlapping validation/test, listed; --drop removes them")
     filters = command("filter", "rule-based filters with a report of what each rule removed")
     command("stats", "token-length histogram per split (PNG), field statistics, truncation counts")
+    command("mix", "this config's train rows plus other configs' (data.mix: count or weight), one dataset")
     for sub in (dedup, contamination, filters):
         sub.add_argument("--fields", help="comma-separated columns compared/checked (default: the rendered text)")
     for sub in (dedup, filters):
@@ -98,6 +99,10 @@ def run_curation(config, args) -> None:
                  "min_tokens": args.min_tokens, "max_tokens": args.max_tokens, "sql_check": args.sql_check,
                  "include": _pairs(args.include), "exclude": _pairs(args.exclude)}
         curate.filter_rows(config, out, args.split, rules)
+    elif args.data_command == "mix":
+        from sftflow.data.mix import run as mix
+
+        mix(config, out)
     else:
         curate.stats(config, out)
     print(f"[sftflow] written to {out}")

@@ -56,6 +56,8 @@ class DataOptions:
     max_eval_rows: int | None = opt(None, "Use only the first N validation rows.")
     max_test_rows: int | None = opt(None, "Use only the first N test rows.")
     allow_eos_outside_loss: bool = opt(False, "Train even if the reply's end-of-turn token is not in the loss mask.")
+    mix: list[dict] | None = opt(None, "data mix: other configs' train rows added to this one: [{config: x.yaml, weight: 0.2 | count: 500}].")
+    mix_seed: int = opt(0, "data mix: seed of the row sampling and the shuffle.")
 
 
 @dataclass
