@@ -83,6 +83,8 @@ def add_curation_commands(data_commands) -> None:
     filters.add_argument("--include", action="append", default=[], metavar="FIELD=REGEX")
     filters.add_argument("--exclude", action="append", default=[], metavar="FIELD=REGEX")
     filters.add_argument("--sql-check", action="store_true", help="gold SQL must run on its context in SQLite")
+    filters.add_argument("--script", help="keep rows whose letters are mostly in this Unicode script "
+                         "(latin, cyrillic, greek, arabic, cjk ...): a cheap language filter")
 
 
 def run_curation(config, args) -> None:
@@ -97,7 +99,7 @@ def run_curation(config, args) -> None:
     elif args.data_command == "filter":
         rules = {"required_fields": args.require.split(",") if args.require else (),
                  "min_tokens": args.min_tokens, "max_tokens": args.max_tokens, "sql_check": args.sql_check,
-                 "include": _pairs(args.include), "exclude": _pairs(args.exclude)}
+                 "include": _pairs(args.include), "exclude": _pairs(args.exclude), "script": args.script}
         curate.filter_rows(config, out, args.split, rules)
     elif args.data_command == "mix":
         from sftflow.data.mix import run as mix

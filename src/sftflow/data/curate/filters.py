@@ -53,7 +53,7 @@ def build_rules(*, required_fields: list[str] = (), min_chars: int | None = None
                 min_tokens: int | None = None, max_tokens: int | None = None, tokenizer=None,
                 include: dict[str, str] | None = None, exclude: dict[str, str] | None = None,
                 sql_check: bool = False, sql_context_field: str = "sql_context", sql_field: str = "sql",
-                sql_timeout_s: float = 2.0) -> list[Rule]:
+                sql_timeout_s: float = 2.0, script: str | None = None, min_script_share: float = 0.8) -> list[Rule]:
     """The rules the options ask for, in the order they run."""
     if (min_tokens or max_tokens) and tokenizer is None:
         raise UserError("min_tokens/max_tokens need a tokenizer")
@@ -64,6 +64,8 @@ def build_rules(*, required_fields: list[str] = (), min_chars: int | None = None
     rules += _bound("max_tokens", max_tokens, lambda item: item.tokens, "tokens", low=False)
     rules += [_regex(name, pattern, keep_matching=True) for name, pattern in (include or {}).items()]
     rules += [_regex(name, pattern, keep_matching=False) for name, pattern in (exclude or {}).items()]
+    if script:
+        rules.append(_script(script, min_script_share))
     if sql_check:
         rules.append(Rule("sql_valid", lambda item: sql_problem(
             item.row.get(sql_context_field), item.row.get(sql_field), sql_timeout_s)))
@@ -100,6 +102,23 @@ def _regex(field: str, pattern: str, keep_matching: bool) -> Rule:
         return f"{field} {'does not match' if keep_matching else 'matches'} {pattern!r}"
 
     return Rule(f"{'include' if keep_matching else 'exclude'}:{field}", check)
+
+
+def _script(script: str, share: float) -> Rule:
+    """The cheap stand-in for language filtering: the share of letters written in one Unicode script
+    (latin, cyrillic, greek, arabic, cjk, ...). It tells Russian from English, not French from German."""
+    import unicodedata
+
+    wanted = script.upper()
+
+    def check(item: Item) -> str | None:
+        letters = [c for c in item.text if c.isalpha()]
+        if not letters:
+            return "no letters"
+        inside = sum(unicodedata.name(c, "").startswith(wanted) for c in letters) / len(letters)
+        return None if inside >= share else f"{inside:.0%} of letters in {script} script (< {share:.0%})"
+
+    return Rule(f"script:{script}", check)
 
 
 def sql_problem(context, sql, timeout_s: float = 2.0) -> str | None:

@@ -113,3 +113,14 @@ def test_refusals_are_user_errors(tmp_path, planted):
         filter_file(data, tmp_path / "out.jsonl", max_tokens=10)
     with pytest.raises(UserError, match="bad regex for field 'sql'"):
         filter_file(data, tmp_path / "out.jsonl", include={"sql": "("})
+
+
+def test_script_filter_keeps_rows_mostly_in_one_script(tmp_path):
+    rows = [{"q": "How many rows are there?"}, {"q": "Сколько строк в таблице?"},
+            {"q": "How many строк?"}, {"q": "12345 !!"}]
+    report = filter_file(write_jsonl(tmp_path / "in.jsonl", rows), tmp_path / "out.jsonl", fields=["q"],
+                         script="latin", min_script_share=0.8)
+    kept = [json.loads(line)["q"] for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert kept == ["How many rows are there?"]
+    (rule,) = [r for r in report["rules"] if r["rule"] == "script:latin"]
+    assert rule["removed"] == 3
