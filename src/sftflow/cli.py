@@ -68,6 +68,20 @@ def add_curation_commands(data_commands) -> None:
     filters = command("filter", "rule-based filters with a report of what each rule removed")
     command("stats", "token-length histogram per split (PNG), field statistics, truncation counts")
     command("mix", "this config's train rows plus other configs' (data.mix: count or weight), one dataset")
+    synth = command("synth", "new rows generated from the train split's rows through an OpenAI-compatible "
+                    "endpoint: bounded concurrency, retries, validated, resumable")
+    synth.add_argument("--prompt", required=True, help="Jinja template (file) turning a seed row into the request")
+    synth.add_argument("--per-seed", type=int, default=1, help="rows to generate from each seed row")
+    synth.add_argument("--seeds", type=int, help="use only the first N train rows as seeds")
+    synth.add_argument("--validate", choices=("none", "sql"), default="none",
+                       help="sql: keep a row only if its sql runs on its sql_context and returns rows")
+    for sub in (synth, filters):
+        prefix = "" if sub is synth else "judge-"
+        sub.add_argument(f"--{prefix}endpoint", help="OpenAI-compatible base URL (default: $OPENAI_API_BASE)")
+        sub.add_argument(f"--{prefix}model", default="local", help="model name sent to the endpoint")
+        sub.add_argument(f"--{prefix}concurrency", type=int, default=4)
+    filters.add_argument("--judge-template", help="Jinja file asking the endpoint to score a row (LLM as judge)")
+    filters.add_argument("--judge-threshold", type=float, default=7.0, help="keep rows scored at least this")
     for sub in (dedup, contamination, filters):
         sub.add_argument("--fields", help="comma-separated columns compared/checked (default: the rendered text)")
     for sub in (dedup, filters):
@@ -100,7 +114,15 @@ def run_curation(config, args) -> None:
         rules = {"required_fields": args.require.split(",") if args.require else (),
                  "min_tokens": args.min_tokens, "max_tokens": args.max_tokens, "sql_check": args.sql_check,
                  "include": _pairs(args.include), "exclude": _pairs(args.exclude), "script": args.script}
-        curate.filter_rows(config, out, args.split, rules)
+        judge = None
+        if args.judge_template:
+            judge = {"template": Path(args.judge_template).read_text(encoding="utf-8"),
+                     "base_url": _endpoint(args.judge_endpoint), "model": args.judge_model,
+                     "threshold": args.judge_threshold, "concurrency": args.judge_concurrency}
+        curate.filter_rows(config, out, args.split, rules, judge)
+    elif args.data_command == "synth":
+        curate.synth(config, out, Path(args.prompt), _endpoint(args.endpoint), args.model, args.per_seed,
+                     args.seeds, args.concurrency, args.validate)
     elif args.data_command == "mix":
         from sftflow.data.mix import run as mix
 
@@ -108,6 +130,15 @@ def run_curation(config, args) -> None:
     else:
         curate.stats(config, out)
     print(f"[sftflow] written to {out}")
+
+
+def _endpoint(url: str | None) -> str:
+    import os
+
+    url = url or os.environ.get("OPENAI_API_BASE")
+    if not url:
+        raise UserError("no endpoint: pass --endpoint URL or set OPENAI_API_BASE", "command line")
+    return url
 
 
 def _pairs(items: list[str]) -> dict[str, str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sftflow import run_dir as rd
 from sftflow.data.prepare import check_templates, load_splits
+from sftflow.errors import UserError
 
 
 def _splits_as_files(config, out: Path) -> tuple[dict[str, Path], object]:
@@ -48,7 +49,8 @@ def contamination(config, out: Path, fields: list[str] | None, threshold: float,
                                **_compared(fields, templates))
 
 
-def filter_rows(config, out: Path, split: str, rules: dict) -> dict:
+def filter_rows(config, out: Path, split: str, rules: dict, judge: dict | None = None) -> dict:
+    """Rule filters, then (optionally) an LLM judge on the rows the rules kept."""
     from sftflow.data.curate.filters import filter_file
 
     paths, templates = _splits_as_files(config, out)
@@ -57,8 +59,46 @@ def filter_rows(config, out: Path, split: str, rules: dict) -> dict:
         from sftflow.train.model import tokenizer_for
 
         tokenizer = tokenizer_for(config)[1]
-    return filter_file(paths[split], out / f"{split}.filtered.jsonl", templates=templates, tokenizer=tokenizer,
-                       **rules)
+    output = out / f"{split}.filtered.jsonl"
+    if judge and not any(rules.values()):  # the judge alone: it starts from every row
+        rd.write_atomic(output, paths[split].read_text(encoding="utf-8"))
+        report = {"input": str(paths[split]), "output": str(output), "rules": []}
+    else:
+        report = filter_file(paths[split], output, templates=templates, tokenizer=tokenizer, **rules)
+    if judge:
+        report["judge"] = _judge(output, judge)
+        rd.write_json(output.with_suffix(".report.json"), report)
+    return report
+
+
+def _judge(path: Path, options: dict) -> dict:
+    from sftflow.data.curate.rows import read_rows
+    from sftflow.data.synth import judge
+
+    rows = read_rows(path)
+    kept, report = judge(rows, options["template"], options["base_url"], options["model"], options["threshold"],
+                         concurrency=options["concurrency"])
+    rd.write_atomic(path, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in kept))
+    print(f"[sftflow] judge: kept {len(kept)} of {len(rows)} rows (threshold {options['threshold']})")
+    return report
+
+
+def synth(config, out: Path, prompt: Path, base_url: str, model: str, per_seed: int, seeds: int | None,
+          concurrency: int, validate: str) -> dict:
+    """New rows from the train split's rows; OUT/synth.jsonl grows row by row and a rerun resumes it."""
+    from sftflow.data.synth import sql_validator, synthesize
+
+    if not prompt.is_file():
+        raise UserError(f"prompt template not found: {prompt}", "command line")
+    train = load_splits(config)["train"]
+    rows = [train[i] for i in range(min(len(train), seeds or len(train)))]
+    out.mkdir(parents=True, exist_ok=True)
+    report = synthesize(rows, prompt.read_text(encoding="utf-8"), out / "synth.jsonl", base_url=base_url,
+                        model=model, n_per_seed=per_seed, concurrency=concurrency,
+                        validate=sql_validator if validate == "sql" else None)
+    print(f"[sftflow] synth: {report['kept']} kept, {report['rejected']} rejected, "
+          f"{report['skipped_existing']} already done, {report['errors']} endpoint errors (rerun to retry them)")
+    return report
 
 
 def stats(config, out: Path) -> dict:
