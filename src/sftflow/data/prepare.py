@@ -49,12 +49,22 @@ def tokenize_splits(rendered: dict, tokenizer, train_on_all: bool, num_proc: int
             for name, split in rendered.items()}
 
 
-def check_eos(tokenized, tokenizer, model_path, allow: bool, where: str) -> int:
-    """Rows of train whose end-of-turn token is outside the loss; refuse to train on them unless allowed."""
+def trains_on_all(config) -> bool:
+    """`completion_only_loss: false` puts every token in the loss; otherwise only the replies."""
+    return config.sft.get("completion_only_loss") is False
+
+
+def eos_outside_loss(tokenized, tokenizer, model_path) -> tuple[int, str]:
+    """(train rows whose end-of-turn token carries no loss, the end-of-turn tokens' names)."""
     end_ids = end_token_ids(tokenizer, model_path)
     missing = sum(not eos_trained(labels, end_ids) for labels in tokenized["train"]["labels"])
+    return missing, ", ".join(repr(tokenizer.convert_ids_to_tokens(i)) for i in sorted(end_ids))
+
+
+def check_eos(tokenized, tokenizer, model_path, allow: bool, where: str) -> int:
+    """Rows of train whose end-of-turn token is outside the loss; refuse to train on them unless allowed."""
+    missing, names = eos_outside_loss(tokenized, tokenizer, model_path)
     if missing and not allow:
-        names = ", ".join(repr(tokenizer.convert_ids_to_tokens(i)) for i in sorted(end_ids))
         raise UserError(
             f"{missing} of {len(tokenized['train'])} training rows do not have the end-of-turn token ({names}) "
             "inside the loss mask, so the model would not learn to stop; fix the templates/data format or set "

@@ -2,8 +2,8 @@
 
 import sys
 
-from sftflow.data.prepare import check_templates, length_stats, load_splits, render_splits, tokenize_splits
-from sftflow.data.tokenize import end_token_ids, eos_trained
+from sftflow.data.prepare import (check_templates, eos_outside_loss, length_stats, load_splits, render_splits,
+                                  tokenize_splits, trains_on_all)
 from sftflow.train.model import tokenizer_for
 
 GREEN, RESET = "\033[42;30m", "\033[0m"
@@ -16,8 +16,7 @@ def run(config, n: int = 3, color: bool | None = None) -> dict:
     templates = check_templates(config, splits)
     model_path, tokenizer = tokenizer_for(config)
     rendered = render_splits(splits, templates, config.workflow.fine_tuning_data_format)
-    tokenized = tokenize_splits(rendered, tokenizer, config.sft.get("completion_only_loss") is False)
-    end_ids = end_token_ids(tokenizer, model_path)
+    tokenized = tokenize_splits(rendered, tokenizer, trains_on_all(config))
     for index in range(min(n, len(tokenized["train"]))):
         row = tokenized["train"][index]
         print(f"=== train example {index} ({len(row['input_ids'])} tokens, "
@@ -29,8 +28,7 @@ def run(config, n: int = 3, color: bool | None = None) -> dict:
     stats = {name: length_stats(split, max_length, config.sft.get("truncation_mode", "keep_start"))
              for name, split in tokenized.items()}
     print(format_stats(stats, max_length))
-    eos_missing = sum(not eos_trained(labels, end_ids) for labels in tokenized["train"]["labels"])
-    names = ", ".join(repr(tokenizer.convert_ids_to_tokens(i)) for i in sorted(end_ids))
+    eos_missing, names = eos_outside_loss(tokenized, tokenizer, model_path)
     verdict = "OK" if not eos_missing else f"MISSING in {eos_missing} rows (training will refuse)"
     print(f"End-of-turn token ({names}) inside the loss mask: {verdict}")
     return {"splits": stats, "eos_missing": eos_missing}

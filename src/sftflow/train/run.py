@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sftflow import run_dir as rd
 from sftflow.data.prepare import (check_eos, check_templates, length_stats, load_splits, render_splits,
-                                  tokenize_splits)
+                                  tokenize_splits, trains_on_all)
 from sftflow.data.preview import format_stats
 from sftflow.data.sources import fingerprint
 from sftflow.errors import UserError
@@ -69,7 +69,7 @@ def prepare_tokens(config, splits, templates, tokenizer, model_path: str, data_f
     """(input_ids, labels) per split, from the tokenization cache when nothing that decides them changed."""
     from sftflow.data import token_cache
 
-    train_on_all = config.sft.get("completion_only_loss") is False
+    train_on_all = trains_on_all(config)
     key = token_cache.cache_key(config, data_fingerprint, templates, tokenizer, train_on_all)
     tokenized = token_cache.load(key)
     if tokenized is not None:
