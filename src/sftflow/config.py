@@ -61,10 +61,7 @@ class Config:
 
     def resolve_path(self, value: str) -> Path | None:
         """A local path as written (relative to cwd), or relative to the config file; None if neither exists."""
-        for candidate in (Path(value).expanduser(), self.base_dir / value):
-            if candidate.exists():
-                return candidate.resolve()
-        return None
+        return resolve_local(value, self.base_dir)
 
     def output_dir(self) -> Path:
         name = self.sft.get("output_dir") or f"runs/{self.path.stem if self.path else 'run'}"
@@ -82,6 +79,14 @@ class Config:
         for name in SECTIONS:
             out[name] = dataclasses.asdict(getattr(self, name))
         return out
+
+
+def resolve_local(value: str, folder: Path) -> Path | None:
+    """A local path as written (relative to cwd), or relative to `folder` (the file naming it); else None."""
+    for candidate in (Path(value).expanduser(), Path(folder) / value):
+        if candidate.exists():
+            return candidate.resolve()
+    return None
 
 
 def load_config(path: str | Path | None, overrides: dict[str, str] | None = None) -> Config:

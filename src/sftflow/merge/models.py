@@ -39,6 +39,7 @@ from pathlib import Path
 import yaml
 
 from sftflow import run_dir as rd
+from sftflow.config import resolve_local
 from sftflow.errors import UserError
 from sftflow.merge.lora import describe_adapter, merge_adapter
 from sftflow.merge.output import MERGE_MANIFEST, atomic_dir, check_target
@@ -71,7 +72,7 @@ def merge_models(recipe: dict | Path, out: Path, overwrite: bool) -> dict:
     # the same recipe may replace its own output; anything else in `out` needs overwrite
     key = json.dumps([recipe, str(folder.resolve())], sort_keys=True, default=str)
     fingerprint = hashlib.sha256(key.encode()).hexdigest()
-    local = [path for path in (local_path(name, folder) for name in names) if path is not None]
+    local = [path for path in (resolve_local(str(name), folder) for name in names) if path is not None]
     check_target(out, fingerprint, overwrite, where, local, hint="pass --overwrite")
     resolved = {name: resolve_model(name, folder, where) for name in names}
     config = mergekit_config(recipe, resolved)
@@ -172,13 +173,9 @@ def model_names(recipe: dict) -> list[str]:
     return list(dict.fromkeys(str(n) for n in names))
 
 
-def local_path(name: str, folder: Path) -> Path | None:
-    return next((p.resolve() for p in (Path(name).expanduser(), folder / name) if p.exists()), None)
-
-
 def resolve_model(name: str, folder: Path, where: str) -> str:
     """A model folder for mergekit: run directories and adapters are merged into their base first (cached)."""
-    path = local_path(name, folder)
+    path = resolve_local(str(name), folder)
     if path is None:
         if name.startswith(("/", ".", "~")) or name.count("/") > 1:
             raise UserError(f"model not found: {name}", where)

@@ -80,22 +80,15 @@ def run_recipe(path: str | Path, overwrite: bool) -> Path:
 
 def capability_check(recipe: dict, path: Path, out: Path) -> None:
     """Every input model and the merged one on each listed task config: what the merge kept of each skill."""
-    from sftflow.config import load_config
+    from sftflow.config import load_config, resolve_local
     from sftflow.eval.run import run as evaluate
 
-    inputs = [str(_local(entry["model"], path)) for entry in recipe["models"]]
+    inputs = [str(resolve_local(str(entry["model"]), path.parent) or entry["model"]) for entry in recipe["models"]]
     for name in recipe["evaluate"]:
-        task = Path(_local(name, path))
-        if not task.is_file():
+        task = resolve_local(name, path.parent)
+        if task is None or not task.is_file():
             raise UserError(f"evaluate: task config not found: {name}", str(path))
         print(f"\n[sftflow] capability check on {task.name}:")
         results = out.parent / f"{out.name}-capability" / task.stem  # beside the model, not inside it
         evaluate(load_config(task, {"output_dir": str(results)}), [*inputs, str(out)])
 
-
-def _local(name: str, recipe_path: Path) -> Path | str:
-    """A path as written (working directory), else beside the recipe; a Hub id stays as it is."""
-    for candidate in (Path(name).expanduser(), recipe_path.parent / name):
-        if candidate.exists():
-            return candidate.resolve()
-    return name
