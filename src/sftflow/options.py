@@ -67,6 +67,11 @@ class TrainOptions:
     peft_method: str = opt("lora", "With use_peft: lora (also DoRA/rsLoRA via use_dora/use_rslora), adalora or ia3.",
                            ("lora", "adalora", "ia3"))
     adalora_target_r: int | None = opt(None, "AdaLoRA: average rank kept after pruning (default lora_r / 2).")
+    speedups: str = opt("auto", "auto: fill unset speed settings (gradient checkpointing from the memory plan, "
+                        "padding-free or length-grouped batches, ...) and print each; off: TRL's defaults.",
+                        ("auto", "off"))
+    trained_tokens_head: bool | None = opt(None, "Project only trained positions through the LM head (default: "
+                                           "on with speedups; TRL already does it on CUDA).")
 
 
 @dataclass

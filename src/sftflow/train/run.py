@@ -12,6 +12,7 @@ from sftflow.data.preview import format_stats
 from sftflow.data.sources import fingerprint
 from sftflow.errors import UserError
 from sftflow.report.run import run as report
+from sftflow.train import speed
 from sftflow.train.device import adapt_to_device
 from sftflow.train.launch import LAUNCHED, LaunchOptions
 from sftflow.train.launch import launch as launch_workers
@@ -41,19 +42,24 @@ def run(config, launch: LaunchOptions | None = None, train_args: list[str] | Non
     data_fingerprint = fingerprint(config)  # hashes every data file: once per run
     tokenized = prepare_tokens(config, splits, templates, tokenizer, model_path, data_fingerprint)
     world = int(os.environ.get("WORLD_SIZE", "1"))
-    sft, model_kw, notes = adapt_to_device(config.sft, config.model, torch.cuda.is_available(), world)
+    has_cuda = torch.cuda.is_available()
+    sft, model_kw, notes = adapt_to_device(config.sft, config.model, has_cuda, world)
+    sft, choices = speed.choose(config, sft, model_kw, has_cuda)
     args = build_sft_config(sft, out, config.where)
     for note in notes if main else []:
         print(f"[sftflow] turned off: {note}")
+    for choice in choices if main else []:
+        print(choice.line())
+    speed.apply_runtime(config, has_cuda)
     if main:
         _print_batch(args)
         _warn_if_planned_oom(config)
         write_run_files(out, config, model_path, tokenizer, tokenized, args, templates.text_hash(), data_fingerprint)
         rd.update_manifest(out, train_dtype=model_kw.get("dtype") or "float32")  # after CPU adjustments
-    model = load_model(model_path, config.workflow.model_class,
-                       model_kwargs(model_kw, sft, torch.cuda.is_available()), config.where)
+    model = load_model(model_path, config.workflow.model_class, model_kwargs(model_kw, sft, has_cuda), config.where)
     callbacks = training_callbacks(config, splits, templates, tokenizer, args, out)
     peft = peft_config(model_kw, config.train, total_steps(args, len(tokenized["train"])), config.where)
+    tokenized = speed.padding_free_inputs(tokenized, args)
     trainer = build_trainer(model, args, tokenizer, tokenized, peft, callbacks)
     try:
         trainer.train(resume_from_checkpoint=str(resume) if resume else None)

@@ -1,0 +1,159 @@
+"""Faster defaults: each switched on only where it is correct for the model, attention and device, and said.
+
+Only keys the config leaves unset are decided here: a key written in the file is kept as written, so the
+teaching workflow's files (batch 4, gradient checkpointing on) train as they say. `train.speedups: off`
+keeps TRL's defaults for everything. What each choice buys on this machine is measured one at a time in
+bench/train_throughput.py.
+"""
+
+import os
+from dataclasses import dataclass
+
+MEMORY_SHARE = 0.8  # leave room for the allocator and long rows
+
+
+@dataclass
+class Choice:
+    what: str  # the setting, as the user would write it
+    why: str
+
+    def line(self) -> str:
+        return f"[sftflow] speed: {self.what} ({self.why})"
+
+
+def choose(config, sft: dict, model_kw: dict, has_cuda: bool) -> tuple[dict, list[Choice]]:
+    """(sft, choices): a copy of the training settings with the faster defaults filled in where unset."""
+    sft, choices = dict(sft), []
+    if _trained_tokens_head(config, has_cuda):
+        choices.append(Choice("LM head on trained tokens only", "TRL projects only label positions on CUDA; on "
+                              "CPU nothing is compiled, so the same compact path is taken and prompt positions "
+                              "skip the vocabulary projection"))
+    if config.train.speedups == "off":
+        return sft, choices + [Choice("no other speed-ups", "train.speedups: off")]
+    user = config.sft
+    attention = str(model_kw.get("attn_implementation") or "sdpa")
+
+    if "gradient_checkpointing" not in user:
+        sft["gradient_checkpointing"], why = _checkpointing(config, has_cuda)
+        choices.append(Choice(f"gradient_checkpointing: {str(sft['gradient_checkpointing']).lower()}", why))
+
+    if not any(k in user for k in ("packing", "padding_free", "train_sampling_strategy")):
+        if "flash" in attention:  # flash_attention_2/3, kernels-community/flash-attn: variable-length kernels
+            sft["padding_free"] = True
+            choices.append(Choice("padding_free: true", f"{attention} attends within each example of a "
+                                  "concatenated row (position_ids), so no pad tokens are computed"))
+        else:
+            sft["train_sampling_strategy"] = "group_by_length"
+            choices.append(Choice("train_sampling_strategy: group_by_length",
+                                  f"{attention} has no variable-length kernel: a packed row would cost attention "
+                                  "over its whole length, so batches are formed from rows of similar length instead"))
+
+    if has_cuda and "use_liger_kernel" not in user and _importable("liger_kernel"):
+        sft["use_liger_kernel"] = True
+        choices.append(Choice("use_liger_kernel: true", "installed and a CUDA GPU is present (fused RMSNorm, "
+                              "SwiGLU, RoPE kernels)"))
+
+    if "dataloader_num_workers" not in user and has_cuda:
+        sft["dataloader_num_workers"] = min(4, os.cpu_count() or 1)
+        choices.append(Choice(f"dataloader_num_workers: {sft['dataloader_num_workers']}",
+                              "collation overlaps the GPU's work"))
+    return sft, choices
+
+
+def apply_runtime(config, has_cuda: bool) -> None:
+    """Patches that are not TrainingArguments: applied in the training process before the trainer is built."""
+    if _trained_tokens_head(config, has_cuda):
+        trained_tokens_head()
+
+
+def _trained_tokens_head(config, has_cuda: bool) -> bool:
+    wanted = config.train.trained_tokens_head
+    return not has_cuda and (wanted if wanted is not None else config.train.speedups != "off")
+
+
+def trained_tokens_head() -> None:
+    """Let TRL's fused LM head project only positions whose label is trained, on CPU too.
+
+    TRL 1.16 compacts to label positions only on Triton devices, because elsewhere (e.g. Neuron) a changing
+    number of positions recompiles the graph; eager CPU training has no graph to recompile. The loss and
+    gradients are the same (tests/unit/train/test_speed.py)."""
+    import trl.trainer.utils as trl_utils
+
+    original = trl_utils._use_triton
+    if getattr(original, "sftflow", False):
+        return
+
+    def compact(device):
+        return device.type == "cpu" or original(device)
+
+    compact.sftflow = True
+    trl_utils._use_triton = compact
+
+
+def _checkpointing(config, has_cuda: bool) -> tuple[bool, str]:
+    """Off when the memory plan says the run fits without it; on (TRL's default) otherwise or when unknown."""
+    from dataclasses import replace
+
+    from sftflow.errors import UserError
+    from sftflow.plan.estimate import GIB, estimate, plan_inputs
+
+    device = "cuda" if has_cuda else "cpu"
+    try:
+        arch, setup = plan_inputs(config, device)
+    except UserError:
+        return True, "the model's config.json could not be read to plan memory; TRL's default"
+    peak = estimate(arch, replace(setup, gradient_checkpointing=False)).peak
+    capacity, where = _capacity(has_cuda)
+    if capacity is None:
+        return True, "the memory available could not be read; TRL's default"
+    if peak <= MEMORY_SHARE * capacity:
+        return False, (f"the plan needs {peak / GIB:.1f} GiB without it, {where} has {capacity / GIB:.1f} GiB: "
+                       "recomputing activations would only cost time")
+    return True, (f"the plan needs {peak / GIB:.1f} GiB without it, more than {MEMORY_SHARE:.0%} of {where}'s "
+                  f"{capacity / GIB:.1f} GiB")
+
+
+def _capacity(has_cuda: bool) -> tuple[int | None, str]:
+    if has_cuda:
+        import torch
+
+        return torch.cuda.get_device_properties(0).total_memory, torch.cuda.get_device_name(0)
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024, "this machine's available memory"
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"), "this machine's memory"
+    except (ValueError, OSError, AttributeError):
+        return None, ""
+
+
+def _importable(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+def padding_free_inputs(tokenized: dict, args) -> dict:
+    """TRL refuses `padding_free` without packing while `max_length` is set, because it would not truncate:
+    truncate here exactly as TRL does (truncation_mode; rows left without trained tokens dropped), then hand
+    TRL max_length None."""
+    if not args.padding_free or args.packing or not args.max_length:
+        return tokenized
+    n = args.max_length
+    cut = slice(None, n) if args.truncation_mode == "keep_start" else slice(-n, None)
+
+    def truncate(batch):
+        return {"input_ids": [ids[cut] for ids in batch["input_ids"]],
+                "labels": [labels[cut] for labels in batch["labels"]]}
+
+    out = {}
+    for name, split in tokenized.items():
+        split = split.map(truncate, batched=True, desc=f"truncating {name} to {n} tokens")
+        out[name] = split.filter(lambda batch: [any(t != -100 for t in labels) for labels in batch["labels"]],
+                                 batched=True)
+    args.max_length = None
+    return out

@@ -1,0 +1,93 @@
+"""Faster defaults: decided only for keys the config leaves unset, and correct where switched on."""
+
+import pytest
+import torch
+
+from sftflow.config import load_config
+from sftflow.train import speed
+
+
+def test_unset_keys_get_faster_defaults_and_say_why(make_config):
+    config = load_config(make_config(gradient_checkpointing=None))
+    sft, choices = speed.choose(config, dict(config.sft), dict(config.model), has_cuda=False)
+    assert sft["gradient_checkpointing"] is False  # a tiny model fits many times over
+    assert sft["train_sampling_strategy"] == "group_by_length"  # sdpa on CPU: no variable-length kernel
+    text = "\n".join(c.line() for c in choices)
+    assert "gradient_checkpointing: false (the plan needs" in text and "LM head on trained tokens only" in text
+
+
+def test_keys_written_in_the_file_are_kept(make_config):
+    config = load_config(make_config(gradient_checkpointing=True, padding_free=True))
+    sft, choices = speed.choose(config, dict(config.sft), dict(config.model), has_cuda=False)
+    assert sft["gradient_checkpointing"] is True and sft["padding_free"] is True
+    assert "train_sampling_strategy" not in sft
+    assert not any("gradient_checkpointing" in c.what for c in choices)
+
+
+def test_speedups_off_keeps_trl_defaults(make_config):
+    config = load_config(make_config(gradient_checkpointing=None, train={"speedups": "off"}))
+    sft, choices = speed.choose(config, dict(config.sft), dict(config.model), has_cuda=False)
+    assert sft == dict(config.sft)
+    assert [c.line() for c in choices] == ["[sftflow] speed: no other speed-ups (train.speedups: off)"]
+
+
+def test_flash_attention_gets_padding_free(make_config):
+    config = load_config(make_config(attn_implementation="flash_attention_2"))
+    sft, _ = speed.choose(config, dict(config.sft), {"attn_implementation": "flash_attention_2"}, has_cuda=False)
+    assert sft["padding_free"] is True and "train_sampling_strategy" not in sft
+
+
+def test_trained_tokens_head_gives_the_same_loss_and_gradients(tiny_model_dir):
+    """TRL's compact path (label positions only) against its every-position path, on CPU."""
+    import trl.trainer.utils as trl_utils
+    from transformers import AutoModelForCausalLM
+    from trl.trainer.utils import add_fused_lm_head
+
+    torch.manual_seed(0)
+    model = AutoModelForCausalLM.from_pretrained(tiny_model_dir)
+    add_fused_lm_head(model)
+    ids = torch.randint(3, model.config.vocab_size, (2, 24))
+    labels = ids.clone()
+    labels[:, :15] = -100  # a prompt: not trained
+    labels[1, 20:] = -100
+
+    def loss_and_grads():
+        model.zero_grad()
+        loss = model(input_ids=ids, labels=labels, fused_lm_head=True).loss
+        loss.backward()
+        return loss.item(), [p.grad.clone() for p in model.parameters() if p.grad is not None]
+
+    original = trl_utils._use_triton
+    try:
+        full_loss, full_grads = loss_and_grads()
+        speed.trained_tokens_head()
+        assert trl_utils._use_triton(torch.device("cpu")) is True
+        compact_loss, compact_grads = loss_and_grads()
+    finally:
+        trl_utils._use_triton = original
+    assert compact_loss == pytest.approx(full_loss, rel=1e-6)
+    assert len(compact_grads) == len(full_grads)
+    for a, b in zip(compact_grads, full_grads):
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-7)
+
+
+def test_padding_free_without_packing_trains_with_max_length(make_config, tmp_path):
+    """TRL refuses padding_free + max_length without packing; sftflow truncates first and trains."""
+    from sftflow.train.run import run
+
+    config = load_config(make_config(padding_free=True, max_length=200, max_steps=2, save_steps=2))
+    out = run(config)
+    assert (out / "final" / "adapter_config.json").is_file()
+
+
+def test_padding_free_inputs_truncate_like_trl():
+    from types import SimpleNamespace
+
+    from datasets import Dataset
+
+    rows = Dataset.from_dict({"input_ids": [[1, 2, 3, 4, 5], [6, 7, 8]],
+                              "labels": [[-100, -100, -100, 4, 5], [-100, 7, 8]]})
+    args = SimpleNamespace(padding_free=True, packing=False, max_length=3, truncation_mode="keep_start")
+    out = speed.padding_free_inputs({"train": rows}, args)["train"]
+    assert out["input_ids"] == [[6, 7, 8]]  # the first row kept no trained token: dropped, as TRL does
+    assert args.max_length is None
