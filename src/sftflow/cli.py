@@ -49,9 +49,32 @@ def build_parser() -> argparse.ArgumentParser:
     config.add_argument("-h", "--help", action="store_true", help="list every sftflow option")
     config.add_argument("action", nargs="?", choices=("check", "show"))
     config.add_argument("config", nargs="?")
+    serve = commands.add_parser("serve", help="an OpenAI-compatible endpoint for a model folder, run directory, "
+                                "adapter or Hub id (vLLM on a GPU, else transformers on CPU)", epilog=EPILOG)
+    serve.add_argument("model", metavar="MODEL_OR_RUN_DIR", help="merged model folder, run directory (a LoRA "
+                       "adapter is merged once into the cache), model folder, Hub id, or a config file (its run "
+                       "directory and its serve: section)")
+    serve.add_argument("--chat", action="store_true", help="also open the chat UI against the server (system "
+                       "prompt and examples from the run's config)")
+    serve.add_argument("--config", help="read the `serve:` section of this config (flags override it)")
+    serve.add_argument("--host", help="interface to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="TCP port (default 8080)")
+    serve.add_argument("--name", help="model name clients send (default local)")
+    serve.add_argument("--api-key", help="require this key (default: $SFTFLOW_API_KEY, or serve.api_key_env)")
+    serve.add_argument("--backend", choices=("auto", "transformers", "vllm"), default="auto",
+                       help="auto: vLLM when installed and a GPU is present, else transformers on CPU")
+    chat = commands.add_parser("chat", help="web chat UI (gradio) against an OpenAI-compatible endpoint; system "
+                               "prompt and example prompts from the config", epilog=EPILOG)
+    chat.add_argument("config", nargs="?", help="experiment config (templates, test split, chat: section)")
+    chat.add_argument("--base-url", help="endpoint (default: chat.base_url, $OPENAI_API_BASE, the local server)")
+    chat.add_argument("--model", help="model name to request (default: serve.served_model_name)")
+    chat.add_argument("--api-key", help="endpoint key (default: $OPENAI_API_KEY, or chat.api_key_env)")
+    chat.add_argument("--share", action="store_true", default=None,
+                      help="create a public gradio share link (off unless asked)")
     demo = commands.add_parser("demo", help="fine-tune SmolLM2-135M on generated text-to-SQL on CPU, "
                                "then compare base vs fine-tuned accuracy", epilog=EPILOG)
     demo.add_argument("--out", help="run folder (default: runs/demo-TIMESTAMP)")
+    demo.add_argument("--chat", action="store_true", help="then serve the fine-tuned model and open the chat UI")
     return parser
 
 
@@ -198,7 +221,12 @@ def dispatch(args, extra: list[str]) -> int:
     if args.command == "demo":
         from sftflow.demo.run import run as demo
 
-        demo(Path(args.out) if args.out else None, overrides)
+        run_dir = demo(Path(args.out) if args.out else None, overrides)
+        if args.chat:
+            from sftflow.serve.launch import run as serve_run
+
+            config = load_config(run_dir / "config.yaml")
+            return serve_run(str(run_dir), config.serve, None, "auto", config.where, chat_config=config)
         return 0
     if args.command == "merge":
         from sftflow.merge.run import is_recipe, run_recipe
@@ -232,6 +260,8 @@ def dispatch(args, extra: list[str]) -> int:
                 print(f"[sftflow] on this machine: {note}")
             print(f"{args.config}: OK")
         return 0
+    if args.command == "serve":
+        return serve_command(args, overrides)
     config = load_config(args.config, overrides)
     stage = args.command
     if stage == "run":
@@ -263,10 +293,36 @@ def run_stage(stage: str, config, args, extra: list[str]) -> int:
         run(config, n=args.n)
     elif stage == "data":
         run_curation(config, args)
+    elif stage == "chat":
+        from sftflow.serve.chat_ui import run
+
+        run(config, getattr(args, "base_url", None), getattr(args, "api_key", None), getattr(args, "model", None),
+            getattr(args, "share", None))
     else:
         raise UserError(f"mode '{config.workflow.mode}' needs the '{stage}' stage, which this version does not "
                         "have yet", config.where)
     return 0
+
+
+def serve_command(args, overrides: dict) -> int:
+    """`sftflow serve TARGET`: TARGET a config file means its run directory, with its serve: section; --config
+    names the file for the serve: section (and the chat UI's prompts) otherwise, else a run directory's own."""
+    from dataclasses import replace
+
+    from sftflow.config import load_config
+    from sftflow.serve.launch import run
+
+    target, config_path = args.model, args.config
+    if Path(target).suffix in (".yaml", ".yml") and Path(target).is_file():
+        config_path = config_path or target
+        target = str(load_config(target).output_dir())
+    elif not config_path and (Path(target) / "config.yaml").is_file():
+        config_path = str(Path(target) / "config.yaml")  # a run directory's resolved config
+    config = load_config(config_path, overrides)
+    flags = {"host": args.host, "port": args.port, "served_model_name": args.name}
+    options = replace(config.serve, **{key: value for key, value in flags.items() if value is not None})
+    return run(target, options, args.api_key, args.backend, config.where if config_path else "",
+               chat_config=config if args.chat else None)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,6 @@ import json
 import subprocess
 import sys
 
-import pytest
-
 from sftflow.cli import main
 
 
@@ -96,10 +94,13 @@ def test_config_help_lists_every_section(capsys):
     assert "split_seed" in out and "served_model_name" in out
 
 
-@pytest.mark.parametrize("mode, stage", [("interact", "chat")])
-def test_run_dispatch_on_mode_for_missing_stage(capsys, make_config, mode, stage):
-    code, err = run_cli(capsys, "run", str(make_config(mode=mode)))
-    assert code == 2 and f"'{stage}' stage" in err
+def test_run_with_mode_interact_opens_the_chat_ui(capsys, make_config, monkeypatch):
+    from sftflow.serve import chat_ui
+
+    calls = []
+    monkeypatch.setattr(chat_ui, "run", lambda config, *args: calls.append((config.workflow.mode, args)))
+    code, _ = run_cli(capsys, "run", str(make_config(mode="interact")))
+    assert code == 0 and calls == [("interact", (None, None, None, None))]
 
 
 def test_hub_dataset_offline_is_one_clear_error(capsys, make_config, monkeypatch):

@@ -1,0 +1,307 @@
+"""`sftflow serve`: an OpenAI-compatible endpoint for a model folder, run directory, adapter or Hub id.
+
+vLLM serves it when installed and a GPU is present (the teaching workflow's `vllm serve` command);
+otherwise transformers' own serving engine runs on CPU in a child process (sftflow.serve.worker) behind
+sftflow's guard. Either way the model is served under one name, the parent waits until the model answers
+a 1-token chat request, and Ctrl-C / SIGTERM stop the child (its whole process group).
+"""
+
+import contextlib
+import datetime
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from sftflow import run_dir as rd
+from sftflow.errors import UserError
+from sftflow.serve.worker import KEY_ENV, LOAD_FAILED
+
+BACKENDS = ("auto", "transformers", "vllm")
+STOP_GRACE_S = 10.0
+
+
+@dataclass
+class Server:
+    """A running server: `base_url` ends in /v1, as OpenAI clients expect."""
+
+    base_url: str
+    name: str
+    api_key: str | None
+    process: subprocess.Popen
+    log_path: Path
+    backend: str = "transformers"
+
+    def stop(self, grace: float = STOP_GRACE_S) -> None:
+        """SIGTERM to the server's process group, SIGKILL after `grace` seconds; returns once it is gone."""
+        if self.process.poll() is None:
+            _signal_group(self.process, signal.SIGTERM)
+            try:
+                self.process.wait(grace)
+            except subprocess.TimeoutExpired:
+                _signal_group(self.process, signal.SIGKILL)
+                self.process.wait()
+        if self.backend == "vllm":
+            _signal_group(self.process, signal.SIGKILL)  # leftovers of its group: vLLM's engine processes
+
+
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signum)  # the child leads its own session: its group id is its pid
+
+
+@contextlib.contextmanager
+def start_server(target: str, *, host: str = "127.0.0.1", port: int = 8080, name: str = "local",
+                 api_key: str | None = None, backend: str = "auto", where: str = "",
+                 ready_timeout: float = 600.0):
+    """Serve `target` until the block ends; yields a Server once the model has answered a request."""
+    server = launch(target, host=host, port=port, name=name, api_key=api_key, backend=backend, where=where,
+                    ready_timeout=ready_timeout)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def launch(target: str, *, host: str, port: int, name: str, api_key: str | None, backend: str, where: str,
+           ready_timeout: float) -> Server:
+    """Start the server process and wait until it is ready; on any failure the process is stopped."""
+    where = where or None
+    model = resolve_target(target, where)
+    backend = choose_backend(backend, where)
+    check_port_free(host, port, where)
+    if backend == "vllm":
+        command = vllm_command(model, name, host, port)
+    elif "@" in model and Path(model).is_dir():
+        raise UserError(f"transformers' server reads '@' in a model path as a Hub revision: move or link the "
+                        f"folder to a path without '@': {model}", where)
+    else:
+        command = [sys.executable, "-m", "sftflow.serve.worker", model, "--name", name, "--host", host,
+                   "--port", str(port)]
+    log_path = log_file(port)
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                   env=child_env(backend, api_key), start_new_session=True)
+    server = Server(f"http://{connect_host(host)}:{port}/v1", name, api_key, process, log_path, backend)
+    print(f"[sftflow] starting {backend} server for {model} (log: {log_path})", flush=True)
+    try:
+        wait_ready(server, ready_timeout, where)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def resolve_target(target: str, where: str | None) -> str:
+    """A model folder to serve (a run directory's trained model; a LoRA adapter merged into a cached folder
+    once), or a Hub id."""
+    from sftflow.train.model import gguf_to_safetensors
+
+    path = Path(target).expanduser()
+    if not path.exists():
+        if target.startswith((".", "/", "~")) or target.count("/") > 1 or target.endswith(".gguf"):
+            raise UserError(f"model not found: {target}", where)
+        return target  # a Hub id
+    path = path.resolve()
+    if path.suffix == ".gguf":
+        return str(gguf_to_safetensors(path))
+    if rd.read_manifest(path) is not None:
+        path = rd.trained_model(path, where)
+    if (path / "adapter_config.json").is_file():
+        return str(merged_adapter(path, where))
+    if not (path / "config.json").is_file():
+        raise UserError(f"{path} is neither a model folder (no config.json), a run directory nor an adapter", where)
+    return str(path)
+
+
+def merged_adapter(adapter: Path, where: str | None) -> Path:
+    """The adapter merged into its base, in the cache under the adapter's hash: merged once, reused after."""
+    from sftflow.merge.lora import adapter_hash, merge_adapter
+    from sftflow.merge.output import MERGE_MANIFEST
+    from sftflow.train.model import cache_root
+
+    out = cache_root() / "served" / adapter_hash(adapter)
+    if (out / MERGE_MANIFEST).is_file():
+        print(f"[sftflow] serving the adapter merged earlier: {out}")
+    else:
+        merge_adapter(adapter, None, out, overwrite=False, parity_check=True, where=where or "serve")
+    return out
+
+
+def choose_backend(backend: str, where: str | None) -> str:
+    if backend not in BACKENDS:
+        raise UserError(f"unknown backend '{backend}'; choose one of {', '.join(BACKENDS)}", where)
+    if backend == "transformers":
+        return backend
+    import torch
+
+    usable = importlib.util.find_spec("vllm") is not None and torch.cuda.is_available()
+    if backend == "vllm" and not usable:
+        raise UserError("the vllm backend needs vLLM installed (pip install 'sftflow[gpu]') and a CUDA GPU", where)
+    return "vllm" if usable else "transformers"
+
+
+def vllm_command(model: str, name: str, host: str, port: int) -> list[str]:
+    """The teaching workflow's `vllm serve`. The API key goes in VLLM_API_KEY (child_env), which vLLM
+    enforces like --api-key, so that it never shows on a command line."""
+    vllm = shutil.which("vllm", path=str(Path(sys.executable).parent)) or "vllm"
+    return [vllm, "serve", model, "--served-model-name", name, "--host", host, "--port", str(port)]
+
+
+def child_env(backend: str, api_key: str | None) -> dict[str, str]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    for var in (KEY_ENV, "VLLM_API_KEY"):
+        env.pop(var, None)  # a key left in the user's environment must not switch auth on by accident
+    if api_key:
+        env["VLLM_API_KEY" if backend == "vllm" else KEY_ENV] = api_key
+    return env
+
+
+def check_port_free(host: str, port: int, where: str | None) -> None:
+    """Bind (host, port) as the server will (SO_REUSEADDR, like uvicorn), so a busy port is a clear error."""
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as e:
+        raise UserError(f"cannot resolve the host '{host}': {e}", where) from e
+    with socket.socket(family, kind) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as e:
+            raise UserError(f"port {port} on {host} is already in use; choose another with --port"
+                            if e.errno in (98, 48) else f"cannot bind port {port} on {host}: {e}", where) from e
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nothing listens on right now (for tests and benchmarks)."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def connect_host(host: str) -> str:
+    """Where a client on this machine reaches a server bound to `host`."""
+    if host in ("0.0.0.0", ""):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
+
+
+def log_file(port: int) -> Path:
+    from sftflow.train.model import cache_root
+
+    folder = cache_root() / "serve-logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return folder / f"{stamp}-port{port}-{os.getpid()}.log"
+
+
+def log_tail(path: Path, lines: int = 15) -> str:
+    text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+    return "\n".join("    " + line for line in text.rstrip().splitlines()[-lines:])
+
+
+def failure(log_path: Path) -> str:
+    """The worker's one-line reason when it gave one (the traceback stays in the log), else the log's end."""
+    text = log_path.read_text(encoding="utf-8", errors="replace") if log_path.is_file() else ""
+    reasons = [line for line in text.splitlines() if line.startswith(LOAD_FAILED)]
+    if reasons:
+        return f"{reasons[-1].removeprefix('[sftflow] ')} (full log: {log_path})"
+    return f"last lines of its log {log_path}:\n{log_tail(log_path)}"
+
+
+def request(server: Server, method: str, path: str, body: dict | None = None,
+            timeout: float = 5.0) -> tuple[int | None, str]:
+    """(HTTP status or None when unreachable, response text) of one call to the server."""
+    headers = {"Content-Type": "application/json"}
+    if server.api_key:
+        headers["Authorization"] = f"Bearer {server.api_key}"
+    data = json.dumps(body).encode() if body is not None else None
+    root = server.base_url.removesuffix("/v1")
+    call = urllib.request.Request(root + path, data=data, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(call, timeout=timeout) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode("utf-8", "replace")
+    except (OSError, urllib.error.URLError) as e:
+        return None, str(e)
+
+
+def wait_ready(server: Server, timeout: float, where: str | None) -> None:
+    """Until /health answers 200 and the model answers a 1-token chat request; the child dying, a refused
+    request or the timeout raise a UserError with the last lines of the server's log."""
+    start = time.monotonic()
+    next_note = start + 10
+    probe = {"model": server.name, "messages": [{"role": "user", "content": "Hi"}], "max_tokens": 1}
+    while True:
+        code = server.process.poll()
+        if code is not None:
+            raise UserError(f"the server exited (status {code}) before it was ready: {failure(server.log_path)}",
+                            where)
+        if request(server, "GET", "/health")[0] == 200:
+            status, text = request(server, "POST", "/v1/chat/completions", probe, timeout=timeout)
+            if status == 200:
+                return
+            if status is not None:
+                raise UserError(f"the server is up but the model does not answer a chat request (HTTP {status}: "
+                                f"{text[:300]}); log: {server.log_path}", where)
+        elapsed = time.monotonic() - start
+        if elapsed > timeout:
+            raise UserError(f"the server was not ready after {timeout:.0f} s; last lines of its log "
+                            f"{server.log_path}:\n{log_tail(server.log_path)}", where)
+        if time.monotonic() >= next_note:
+            print(f"[sftflow] waiting for the model to load ({elapsed:.0f} s) ...", flush=True)
+            next_note += 15
+        time.sleep(0.25)
+
+
+def ready_message(server: Server, key_env: str) -> str:
+    auth = f' \\\n    -H "Authorization: Bearer ${key_env}"' if server.api_key else ""
+    body = json.dumps({"model": server.name, "messages": [{"role": "user", "content": "Hello!"}], "max_tokens": 64})
+    return "\n".join([
+        f"[sftflow] serving '{server.name}' ({server.backend}) at {server.base_url}",
+        f"[sftflow] API key required: {f'yes (${key_env})' if server.api_key else 'no'}",
+        "[sftflow] try it:",
+        f"  curl {server.base_url}/chat/completions -H 'Content-Type: application/json'{auth} \\\n    -d '{body}'",
+        "[sftflow] Ctrl-C stops the server",
+    ])
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def run(target: str, options, api_key: str | None, backend: str, where: str, chat_config=None) -> int:
+    """`sftflow serve`: serve until Ctrl-C or SIGTERM (exit 0); the server dying is an error (exit 2).
+    With `chat_config` (`--chat`), the chat UI for that config runs against the server until Ctrl-C."""
+    api_key = api_key or os.environ.get(options.api_key_env) or None
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with start_server(target, host=options.host, port=options.port, name=options.served_model_name,
+                          api_key=api_key, backend=backend, where=where) as server:
+            print(ready_message(server, options.api_key_env), flush=True)
+            if chat_config is not None:
+                from sftflow.serve.chat_ui import chat_settings, launch_ui
+
+                launch_ui(chat_settings(chat_config, server.base_url, server.api_key, server.name), block=True)
+                print("[sftflow] chat UI and server stopped")
+                return 0
+            code = server.process.wait()
+            raise UserError(f"the server stopped (status {code}); last lines of its log {server.log_path}:\n"
+                            f"{log_tail(server.log_path)}", where)
+    except KeyboardInterrupt:
+        print("[sftflow] server stopped")
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,221 @@
+"""`sftflow serve` on the tiny Llama: real servers on free loopback ports, called as OpenAI clients call them."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+
+import psutil
+import pytest
+import yaml
+
+from sftflow.cli import main
+from sftflow.serve.launch import (
+    child_env,
+    free_port,
+    resolve_target,
+    start_server,
+    vllm_command,
+)
+
+KEY = "sk-test-serve-0123"
+
+
+@pytest.fixture(scope="module")
+def server(tiny_model_dir):
+    with start_server(str(tiny_model_dir), port=free_port(), name="tiny", api_key=KEY, ready_timeout=120) as running:
+        yield running
+
+
+def call(server, path, body=None, key=KEY, method=None) -> tuple[int, dict | str]:
+    """(status, JSON or text) of one request; `body` as bytes is sent as it is."""
+    data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {key}"} if key else {})}
+    url = server.base_url.removesuffix("/v1") + path
+    request = urllib.request.Request(url, data=data, headers=headers, method=method or ("POST" if data else "GET"))
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            status, text = response.status, response.read().decode()
+    except urllib.error.HTTPError as e:
+        status, text = e.code, e.read().decode()
+    try:
+        return status, json.loads(text)
+    except ValueError:
+        return status, text
+
+
+def chat(**extra) -> dict:
+    return {"model": "tiny", "messages": [{"role": "user", "content": "SELECT"}], "max_tokens": 8, **extra}
+
+
+def test_chat_completion_models_and_legacy_completion(server):
+    from openai import OpenAI
+
+    client = OpenAI(base_url=server.base_url, api_key=KEY)
+    answer = client.chat.completions.create(model="tiny", messages=[{"role": "user", "content": "Tables:"}],
+                                            max_tokens=8, temperature=0)
+    assert isinstance(answer.choices[0].message.content, str) and answer.model == "tiny"
+    assert 1 <= answer.usage.completion_tokens <= 8 and answer.usage.prompt_tokens > 0
+    assert [model.id for model in client.models.list()] == ["tiny"]
+    parts = [{"role": "user", "content": [{"type": "text", "text": "Tables:"}]}]
+    assert call(server, "/v1/chat/completions", chat(messages=parts))[0] == 200
+    text = client.completions.create(model="tiny", prompt="SELECT", max_tokens=4)
+    assert isinstance(text.choices[0].text, str) and text.model == "tiny"
+
+
+def test_streaming_sends_deltas_and_done(server):
+    request = urllib.request.Request(
+        server.base_url + "/chat/completions", data=json.dumps(chat(stream=True)).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {KEY}"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = [line for line in response.read().decode().splitlines() if line]
+    assert all(line.startswith("data: ") for line in events) and events[-1] == "data: [DONE]"
+    chunks = [json.loads(line[6:]) for line in events[:-1]]
+    deltas = [c["choices"][0]["delta"] for c in chunks]
+    assert deltas[0]["role"] == "assistant" and any(d.get("content") for d in deltas)
+    assert {c["model"] for c in chunks} == {"tiny"} and chunks[-1]["choices"][0]["finish_reason"] in ("stop", "length")
+
+    from openai import OpenAI  # the SDK reads the same stream to its end
+
+    stream = OpenAI(base_url=server.base_url, api_key=KEY).chat.completions.create(**chat(), stream=True)
+    assert isinstance("".join(c.choices[0].delta.content or "" for c in stream if c.choices), str)
+
+
+def test_api_key_is_enforced_on_v1_only(server):
+    for key in ("wrong", None):
+        status, body = call(server, "/v1/chat/completions", chat(), key=key)
+        assert status == 401 and body["error"]["code"] == "invalid_api_key"
+    assert call(server, "/v1/models", key="wrong")[0] == 401
+    assert call(server, "/health", key=None)[0] == 200
+    assert call(server, "/v1/chat/completions", chat())[0] == 200
+    assert call(server, "/reset", {})[0] == 404  # transformers' maintenance routes are not exposed
+
+
+@pytest.mark.parametrize("body, status, fragment", [
+    (b"{not json", 400, "not valid JSON"),
+    (chat(model="gpt-4"), 404, "serves 'tiny'"),
+    (chat(max_tokens=10**9), 400, "from 1 to 1024"),
+    (chat(max_completion_tokens=0), 400, "from 1 to 1024"),
+    (chat(messages=[]), 400, "non-empty list"),
+    (chat(messages="hello"), 400, "non-empty list"),
+    (chat(messages=[{"role": "wizard", "content": "hi"}]), 400, "role among"),
+    (chat(messages=[{"role": "user", "content": 5}]), 400, "content must be"),
+    (chat(messages=[{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "x"}}]}]), 400,
+     "text only"),
+    (chat(temperature=-1), 400, "temperature"),
+    (chat(top_p=2), 400, "top_p"),
+    (chat(logit_bias={"not-a-token": 1}), 500, ""),  # fails inside the engine: a 500, the server lives on
+])
+def test_bad_request_is_refused_then_the_next_one_works(server, body, status, fragment):
+    got, answer = call(server, "/v1/chat/completions", body)
+    assert got == status and isinstance(answer, dict), answer
+    error = answer["error"]
+    assert fragment in error["message"] and error["type"]
+    if status == 404:
+        assert error["code"] == "model_not_found"
+    ok, good = call(server, "/v1/chat/completions", chat(max_tokens=2))
+    assert ok == 200 and good["choices"][0]["message"]["role"] == "assistant"
+
+
+def test_run_directory_with_lora_adapter_is_merged_once_and_served(make_config, tmp_path, capsys, monkeypatch):
+    from sftflow.config import load_config
+    from sftflow.train.run import run as train
+
+    monkeypatch.setenv("SFTFLOW_CACHE", str(tmp_path / "cache"))
+    run_dir = train(load_config(make_config(max_steps=2, save_steps=2)))
+    with start_server(str(run_dir), port=free_port(), ready_timeout=120) as server:
+        assert server.api_key is None
+        status, answer = call(server, "/v1/chat/completions", chat(model="local", max_tokens=4), key=None)
+        assert status == 200 and answer["model"] == "local"
+    merged = [p for p in (tmp_path / "cache" / "served").iterdir() if p.is_dir()]
+    assert len(merged) == 1 and json.loads((merged[0] / "merge_manifest.json").read_text())["parity"]["passed"]
+    stamp = (merged[0] / "model.safetensors").stat().st_mtime_ns
+    capsys.readouterr()
+    assert resolve_target(str(run_dir), "test") == str(merged[0])  # the second time: reused, not merged again
+    assert "merged earlier" in capsys.readouterr().out
+    assert (merged[0] / "model.safetensors").stat().st_mtime_ns == stamp
+
+
+def test_cli_refuses_a_busy_port_and_a_missing_model(tiny_model_dir, tmp_path, capsys):
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        port = holder.getsockname()[1]
+        assert main(["serve", str(tiny_model_dir), "--port", str(port), "--backend", "transformers"]) == 2
+    assert f"port {port} on 127.0.0.1 is already in use; choose another with --port" in capsys.readouterr().err
+    assert main(["serve", str(tmp_path / "nowhere"), "--port", str(free_port())]) == 2
+    assert "model not found" in capsys.readouterr().err
+
+
+def test_cli_reports_a_model_that_fails_to_load_and_leaves_no_process(tmp_path, capsys):
+    broken = tmp_path / "broken-model"
+    broken.mkdir()
+    (broken / "config.json").write_text("{ this is not json")
+    assert main(["serve", str(broken), "--port", str(free_port()), "--backend", "transformers"]) == 2
+    err = capsys.readouterr().err
+    assert "exited (status 3) before it was ready: cannot load the model" in err
+    assert "config.json' is not a valid JSON file" in err and "full log:" in err  # the hint from the server's log
+    left = [p for p in psutil.process_iter(["cmdline"]) if str(broken) in " ".join(p.info["cmdline"] or [])]
+    assert left == []
+
+
+def test_cli_serves_with_config_defaults_and_stops_on_ctrl_c(tiny_model_dir, tmp_path):
+    port = free_port()
+    config = tmp_path / "serve.yaml"
+    config.write_text(yaml.safe_dump({"serve": {"port": port, "served_model_name": "from-config"}}))
+    env = {**os.environ, "SFTFLOW_API_KEY": KEY}
+    process = subprocess.Popen([sys.executable, "-m", "sftflow", "serve", str(tiny_model_dir), "--config",
+                                str(config)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if "Ctrl-C stops the server" in line:
+            break
+    out = "".join(lines)
+    assert f"serving 'from-config' (transformers) at http://127.0.0.1:{port}/v1" in out, out
+    assert "API key required: yes ($SFTFLOW_API_KEY)" in out and KEY not in out
+    assert '-H "Authorization: Bearer $SFTFLOW_API_KEY"' in out
+    worker = [c for c in psutil.Process(process.pid).children(recursive=True) if "sftflow.serve.worker" in c.cmdline()]
+    assert len(worker) == 1 and KEY not in " ".join(worker[0].cmdline())  # the key travels in the environment
+    process.send_signal(signal.SIGINT)
+    assert process.wait(60) == 0 and "server stopped" in process.stdout.read()
+    assert not worker[0].is_running() or worker[0].status() == psutil.STATUS_ZOMBIE
+
+
+def test_vllm_command_keeps_the_key_off_the_command_line(monkeypatch):
+    monkeypatch.setenv("VLLM_API_KEY", "left-over")
+    command = vllm_command("/models/merged", "local", "127.0.0.1", 8080)
+    assert command[1:] == ["serve", "/models/merged", "--served-model-name", "local", "--host", "127.0.0.1",
+                           "--port", "8080"]
+    assert command[0].endswith("vllm")
+    assert child_env("vllm", "secret")["VLLM_API_KEY"] == "secret"
+    assert "VLLM_API_KEY" not in child_env("vllm", None)  # no key given: no auth, whatever the environment says
+    assert child_env("transformers", "secret")["SFTFLOW_SERVE_KEY"] == "secret"
+
+
+def test_serve_with_chat_starts_both_and_ctrl_c_stops_both(tiny_model_dir, make_config):
+    """`sftflow serve MODEL --config CONFIG --chat`: the server, then the UI for that config; Ctrl-C ends both."""
+    port, ui_port = free_port(), free_port()
+    config = make_config(serve={"port": port}, chat={"port": ui_port})
+    process = subprocess.Popen([sys.executable, "-m", "sftflow", "serve", str(tiny_model_dir), "--config",
+                                str(config), "--chat"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if "chat UI on" in line:
+            break
+    out = "".join(lines)
+    assert f"chat UI on http://127.0.0.1:{ui_port}/ -> http://127.0.0.1:{port}/v1 (model local)" in out, out
+    with urllib.request.urlopen(f"http://127.0.0.1:{ui_port}/", timeout=10) as page:
+        assert page.status == 200 and "gradio" in page.read().decode("utf-8", "replace").lower()
+    worker = [c for c in psutil.Process(process.pid).children(recursive=True) if "sftflow.serve.worker" in c.cmdline()]
+    assert len(worker) == 1
+    process.send_signal(signal.SIGINT)
+    assert process.wait(60) == 0, process.stdout.read()
+    assert not worker[0].is_running() or worker[0].status() == psutil.STATUS_ZOMBIE
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://127.0.0.1:{ui_port}/", timeout=2)
