@@ -40,10 +40,13 @@ CASES = {
     "a+group_by_length": {**TEACHING, "train_sampling_strategy": "group_by_length"},
     "a+padding_free": {**TEACHING, "padding_free": True},
     "a+trained_tokens_head": {**TEACHING, "train": {"speedups": "off", "trained_tokens_head": True}},
+    "a+micro_batch_1": {**TEACHING, "per_device_train_batch_size": 1, "gradient_accumulation_steps": GLOBAL_BATCH},
+    "b+checkpointing": {"gradient_checkpointing": True},
     "b+padding_free": {"padding_free": True},
-    "b+micro_batch_1": {"per_device_train_batch_size": 1, "gradient_accumulation_steps": GLOBAL_BATCH},
+    "b+batch_4": {"train": {"micro_batch_tokens": 100_000}},  # no split: 4 rows per micro-batch
 }
-DEFAULT_CASES = {"tiny": ["a", "b"], "smollm2-lora": list(CASES), "smollm2-full": ["a", "b"]}
+DEFAULT_CASES = {"tiny": ["a", "b"], "smollm2-lora": [c for c in CASES if c != "b+batch_4"],
+                 "smollm2-full": ["a", "b"]}
 
 
 def write_data(folder: Path, n_train: int) -> Path:

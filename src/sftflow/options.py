@@ -70,6 +70,9 @@ class TrainOptions:
     speedups: str = opt("auto", "auto: fill unset speed settings (gradient checkpointing from the memory plan, "
                         "padding-free or length-grouped batches, ...) and print each; off: TRL's defaults.",
                         ("auto", "off"))
+    micro_batch_tokens: int | None = opt(None, "Token budget of a micro-batch; the examples per optimizer step "
+                                         "are kept by gradient accumulation (default: 512 on CPU, the memory "
+                                         "plan on a GPU).")
     trained_tokens_head: bool | None = opt(None, "Project only trained positions through the LM head (default: "
                                            "on with speedups; TRL already does it on CUDA).")
 

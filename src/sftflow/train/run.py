@@ -44,7 +44,8 @@ def run(config, launch: LaunchOptions | None = None, train_args: list[str] | Non
     world = int(os.environ.get("WORLD_SIZE", "1"))
     has_cuda = torch.cuda.is_available()
     sft, model_kw, notes = adapt_to_device(config.sft, config.model, has_cuda, world)
-    sft, choices = speed.choose(config, sft, model_kw, has_cuda)
+    lengths = [len(ids) for ids in tokenized["train"]["input_ids"]]
+    sft, choices = speed.choose(config, sft, model_kw, has_cuda, lengths)
     args = build_sft_config(sft, out, config.where)
     for note in notes if main else []:
         print(f"[sftflow] turned off: {note}")

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 
 MEMORY_SHARE = 0.8  # leave room for the allocator and long rows
+CPU_MICRO_BATCH_TOKENS = 512
 
 
 @dataclass
@@ -21,8 +22,10 @@ class Choice:
         return f"[sftflow] speed: {self.what} ({self.why})"
 
 
-def choose(config, sft: dict, model_kw: dict, has_cuda: bool) -> tuple[dict, list[Choice]]:
-    """(sft, choices): a copy of the training settings with the faster defaults filled in where unset."""
+def choose(config, sft: dict, model_kw: dict, has_cuda: bool,
+           lengths: list[int] | None = None) -> tuple[dict, list[Choice]]:
+    """(sft, choices): a copy of the training settings with the faster defaults filled in where unset.
+    `lengths`: token counts of the training rows (for the micro-batch token budget)."""
     sft, choices = dict(sft), []
     if _trained_tokens_head(config, has_cuda):
         choices.append(Choice("LM head on trained tokens only", "TRL projects only label positions on CUDA; on "
@@ -37,7 +40,11 @@ def choose(config, sft: dict, model_kw: dict, has_cuda: bool) -> tuple[dict, lis
         sft["gradient_checkpointing"], why = _checkpointing(config, has_cuda)
         choices.append(Choice(f"gradient_checkpointing: {str(sft['gradient_checkpointing']).lower()}", why))
 
-    if not any(k in user for k in ("packing", "padding_free", "train_sampling_strategy")):
+    choices += _micro_batch(config, sft, lengths or [], has_cuda)
+
+    if sft.get("per_device_train_batch_size") == 1 and not sft.get("packing"):
+        pass  # one row per micro-batch: nothing is padded, nothing to group
+    elif not any(k in user for k in ("packing", "padding_free", "train_sampling_strategy")):
         if "flash" in attention:  # flash_attention_2/3, kernels-community/flash-attn: variable-length kernels
             sft["padding_free"] = True
             choices.append(Choice("padding_free: true", f"{attention} attends within each example of a "
@@ -58,6 +65,63 @@ def choose(config, sft: dict, model_kw: dict, has_cuda: bool) -> tuple[dict, lis
         choices.append(Choice(f"dataloader_num_workers: {sft['dataloader_num_workers']}",
                               "collation overlaps the GPU's work"))
     return sft, choices
+
+
+def _micro_batch(config, sft: dict, lengths: list[int], has_cuda: bool) -> list[Choice]:
+    """Split the examples per optimizer step into micro-batches that hold about `micro_batch_tokens` tokens,
+    with gradient accumulation making up the rest: the examples per optimizer step are kept exactly (the
+    Trainer normalises the loss by the tokens of the whole accumulated batch, so the gradient is the same).
+
+    CPU: a budget of 512 tokens. Measured on SmolLM2-135M LoRA (bench/train_throughput.py): one row of
+    ~200-400 tokens already keeps both cores busy, so smaller micro-batches only drop padding and activation
+    memory. GPU: no budget unless set; the memory plan splits a micro-batch that would not fit."""
+    per_device = int(sft.get("per_device_train_batch_size") or 8)  # TRL's default
+    accumulation = int(sft.get("gradient_accumulation_steps") or 1)
+    if sft.get("packing") or sft.get("padding_free") or per_device == 1:
+        return []  # a packed row is its own token budget; one row cannot be split
+    budget = config.train.micro_batch_tokens or (None if has_cuda else CPU_MICRO_BATCH_TOKENS)
+    row = _p95(lengths, sft.get("max_length"))
+    if budget and row:
+        wanted, why = max(1, budget // row), (f"a budget of {budget} tokens per micro-batch"
+                                              f"{'' if config.train.micro_batch_tokens else ' on CPU'}, "
+                                              f"95% of training rows have <= {row} tokens")
+    elif has_cuda:
+        wanted, why = _largest_fitting(config, per_device)
+    else:
+        return []
+    micro = max(d for d in range(1, per_device + 1) if per_device % d == 0 and d <= wanted)
+    if micro == per_device:
+        return []
+    sft["per_device_train_batch_size"] = micro
+    sft["gradient_accumulation_steps"] = accumulation * per_device // micro
+    return [Choice(f"micro-batches of {micro} x {sft['gradient_accumulation_steps']} accumulation steps "
+                   f"(was {per_device} x {accumulation}; {per_device * accumulation} examples per optimizer step "
+                   "kept)", why)]
+
+
+def _p95(lengths: list[int], max_length) -> int | None:
+    if not lengths:
+        return None
+    row = sorted(lengths)[min(len(lengths) - 1, int(0.95 * len(lengths)))]
+    return min(row, int(max_length)) if max_length else row
+
+
+def _largest_fitting(config, per_device: int) -> tuple[int, str]:
+    """The largest micro-batch the memory plan fits on this GPU (per_device when it fits or is unknown)."""
+    from dataclasses import replace
+
+    from sftflow.errors import UserError
+    from sftflow.plan.estimate import estimate, plan_inputs
+
+    try:
+        arch, setup = plan_inputs(config, "cuda")
+    except UserError:
+        return per_device, ""
+    capacity, name = _capacity(True)
+    for micro in range(per_device, 0, -1):
+        if per_device % micro == 0 and estimate(arch, replace(setup, batch_size=micro)).peak <= 0.9 * capacity:
+            return micro, f"the memory plan fits {micro} rows per micro-batch on {name}, not {per_device}"
+    return 1, f"the memory plan does not fit even 1 row per micro-batch on {name}"
 
 
 def apply_runtime(config, has_cuda: bool) -> None:

@@ -91,3 +91,27 @@ def test_padding_free_inputs_truncate_like_trl():
     out = speed.padding_free_inputs({"train": rows}, args)["train"]
     assert out["input_ids"] == [[6, 7, 8]]  # the first row kept no trained token: dropped, as TRL does
     assert args.max_length is None
+
+
+def test_micro_batches_from_a_token_budget_keep_the_examples_per_step(make_config):
+    config = load_config(make_config(gradient_accumulation_steps=2, max_length=512))  # 4 x 2 = 8 per step
+    sft, choices = speed.choose(config, dict(config.sft), dict(config.model), False, lengths=[300] * 20)
+    assert (sft["per_device_train_batch_size"], sft["gradient_accumulation_steps"]) == (1, 8)
+    assert "train_sampling_strategy" not in sft  # one row per micro-batch: nothing to pad or group
+    assert any("8 examples per optimizer step kept" in c.what for c in choices)
+    sft, _ = speed.choose(load_config(make_config(train={"micro_batch_tokens": 700})), dict(config.sft),
+                          dict(config.model), False, lengths=[300] * 20)
+    assert (sft["per_device_train_batch_size"], sft["gradient_accumulation_steps"]) == (2, 4)
+
+
+def test_a_gpu_micro_batch_is_split_only_when_the_plan_says_it_does_not_fit(make_config, monkeypatch):
+    from sftflow.plan.estimate import GIB
+
+    config = load_config(make_config(per_device_train_batch_size=8, max_length=512))
+    monkeypatch.setattr(speed, "_capacity", lambda has_cuda: (80 * GIB, "a big GPU"))
+    sft, _ = speed.choose(config, dict(config.sft), dict(config.model), True, lengths=[300] * 20)
+    assert sft["per_device_train_batch_size"] == 8
+    monkeypatch.setattr(speed, "_capacity", lambda has_cuda: (int(0.05 * GIB), "a tiny GPU"))
+    sft, _ = speed.choose(config, dict(config.sft), dict(config.model), True, lengths=[300] * 20)
+    assert sft["per_device_train_batch_size"] * sft["gradient_accumulation_steps"] == 8
+    assert sft["per_device_train_batch_size"] < 8
