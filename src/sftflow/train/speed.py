@@ -1,7 +1,9 @@
 """Faster defaults: each switched on only where it is correct for the model, attention and device, and said.
 
 Only keys the config leaves unset are decided here: a key written in the file is kept as written, so the
-teaching workflow's files (batch 4, gradient checkpointing on) train as they say. `train.speedups: off`
+teaching workflow's files (batch 4, gradient checkpointing on) train as they say. The one exception keeps
+what the file means: the examples per optimizer step (per_device_train_batch_size x gradient_accumulation_steps)
+may be split into smaller micro-batches with more accumulation, never changed. `train.speedups: off`
 keeps TRL's defaults for everything. What each choice buys on this machine is measured one at a time in
 bench/train_throughput.py.
 """
@@ -42,9 +44,8 @@ def choose(config, sft: dict, model_kw: dict, has_cuda: bool,
 
     choices += _micro_batch(config, sft, lengths or [], has_cuda)
 
-    if sft.get("per_device_train_batch_size") == 1 and not sft.get("packing"):
-        pass  # one row per micro-batch: nothing is padded, nothing to group
-    elif not any(k in user for k in ("packing", "padding_free", "train_sampling_strategy")):
+    one_row = sft.get("per_device_train_batch_size") == 1  # one row per micro-batch: nothing padded or grouped
+    if not one_row and not any(k in user for k in ("packing", "padding_free", "train_sampling_strategy")):
         if "flash" in attention:  # flash_attention_2/3, kernels-community/flash-attn: variable-length kernels
             sft["padding_free"] = True
             choices.append(Choice("padding_free: true", f"{attention} attends within each example of a "
