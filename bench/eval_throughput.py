@@ -12,16 +12,14 @@ import time
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
-from sftflow.data.templates import PromptTemplates
 from sftflow.data.tokenize import prompt_ids
-from sftflow.demo.run import demo_model, examples_dir
+from sftflow.demo.run import demo_model, prompt_templates
 from sftflow.demo.sql_data import generate_rows
 from sftflow.eval.generate import generate
 
 
 def prompts_for(tokenizer, n: int) -> list[list[int]]:
-    folder = examples_dir() / "text_to_sql" / "prompts"
-    templates = PromptTemplates({r: (folder / f"{r}.jinja").read_text() for r in ("system", "user")}, str(folder))
+    templates = prompt_templates()
     rows = generate_rows(n, seed=123)
     return [prompt_ids(tokenizer, templates.render(row, i), "conversational_prompt_completion")
             for i, row in enumerate(rows)]

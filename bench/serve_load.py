@@ -20,15 +20,13 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from sftflow.data.templates import PromptTemplates
-from sftflow.demo.run import demo_model, examples_dir
+from sftflow.demo.run import demo_model, prompt_templates
 from sftflow.demo.sql_data import generate_rows
 from sftflow.serve.launch import free_port, start_server
 
 
 def demo_conversations(n: int) -> list[list[dict]]:
-    folder = examples_dir() / "text_to_sql" / "prompts"
-    templates = PromptTemplates({r: (folder / f"{r}.jinja").read_text() for r in ("system", "user")}, str(folder))
+    templates = prompt_templates()
     return [templates.render(row, i, ("system", "user")) for i, row in enumerate(generate_rows(n, seed=321))]
 
 

