@@ -116,11 +116,28 @@ def ask(page, question: str) -> None:
 
 
 def wait_answered(page) -> None:
-    """Until streaming has ended (retry and the message box enabled again, no stop button) with an answer shown."""
+    """Until streaming has ended (retry and the message box enabled again, no stop button) with an answer shown
+    that no longer changes (gradio shows no stop button while an edited message is re-answered)."""
     expect(page.locator(RETRY)).to_be_enabled(timeout=30_000)
     expect(page.locator(STOP)).to_have_count(0)
     expect(page.locator("#message textarea")).to_be_editable()
     expect(page.locator(BOT).last).not_to_be_empty()
+    shown, deadline = page.locator(BOT).last.inner_text(), time.monotonic() + 10
+    while time.monotonic() < deadline:  # and the answer no longer changes
+        time.sleep(0.5)
+        now = page.locator(BOT).last.inner_text()
+        if now == shown:
+            break
+        shown = now
+
+
+def wait_requests(endpoint: Endpoint, count: int, what: str) -> None:
+    """Until the server has logged `count` chat requests. The UI alone cannot tell: right after an edit, gradio
+    shows the edited question next to the previous answer (no stop button for edits) until the new request starts."""
+    deadline = time.monotonic() + 20
+    while endpoint.chat_requests() < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert endpoint.chat_requests() >= count, f"{what} sent no request"
 
 
 def answer_length(page) -> int:
@@ -164,6 +181,7 @@ def test_example_edit_and_retry(page, endpoint, launch, artifacts):
     requests = endpoint.chat_requests()
     page.get_by_role("button", name="Select example 1").click()
     expect(page.locator(USER)).to_have_text("How many flights leave from Oslo?")
+    wait_requests(endpoint, requests + 1, "the example prompt")
     wait_answered(page)
     assert endpoint.chat_requests() == requests + 1
 
@@ -171,17 +189,16 @@ def test_example_edit_and_retry(page, endpoint, launch, artifacts):
     page.locator("#chat textarea.edit-textarea").fill("Which airline has the most flights?")
     page.locator("#chat button[aria-label=Submit]").click()
     expect(page.locator(USER)).to_have_text("Which airline has the most flights?")
+    wait_requests(endpoint, requests + 2, "the edit")
     expect(page.locator(BOT)).to_have_count(1)
     wait_answered(page)
     assert endpoint.chat_requests() == requests + 2
 
     page.locator("#system-prompt textarea").fill("You write SQL for an airline database.")
     page.locator(RETRY).click()
-    deadline = time.monotonic() + 20
-    while endpoint.chat_requests() < requests + 3 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert endpoint.chat_requests() == requests + 3, "retry sent no request"
+    wait_requests(endpoint, requests + 3, "retry")
     wait_answered(page)
+    assert endpoint.chat_requests() == requests + 3, "retry sent more than one request"
     expect(page.locator(USER)).to_have_count(1)
     expect(page.locator(BOT)).to_have_count(1)
     screenshot(page, artifacts, "chat_ui.png")
