@@ -64,7 +64,10 @@ def setup_from_config(config, device: str = "cuda", num_processes: int = 1, stra
 
     sft, model, _ = adapt_to_device(_with_defaults(config.sft, "sft"), _with_defaults(config.model, "model"),
                                     device == "cuda")
-    mixed = device == "cuda" and (bool(sft["fp16"]) or sft["bf16"] is not False)  # TRL: bf16 unless fp16
+    if device == "cuda":
+        mixed = bool(sft["fp16"]) or sft["bf16"] is not False  # TRL: bf16 unless fp16
+    else:  # kept by adapt_to_device only on a CPU with bf16 instructions
+        mixed = sft["bf16"] is True
     return Setup(
         device=device, weight_dtype=_dtype(model["dtype"], checkpoint_dtype, config.where),
         mixed_precision=mixed,

@@ -1,5 +1,18 @@
 """Turn off what the machine cannot do, and say so: GPU-only settings on a machine without a GPU."""
 
+from functools import cache
+
+
+@cache
+def cpu_bf16() -> str | None:
+    """The CPU's native bf16 instructions (amx_bf16 or avx512_bf16), or None: bf16 autocast is fast only with them."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
+    except OSError:
+        return None
+    return next((flag for flag in ("amx_bf16", "avx512_bf16") if flag in flags), None)
+
 
 def adapt_to_device(sft: dict, model: dict, has_cuda: bool, world_size: int = 1) -> tuple[dict, dict, list[str]]:
     """(sft, model, notes): copies of the settings with GPU-only options switched off on CPU."""
@@ -19,7 +32,11 @@ def adapt_to_device(sft: dict, model: dict, has_cuda: bool, world_size: int = 1)
 
     sft.setdefault("bf16", False)  # TRL turns bf16 on by default, which fails without a GPU
     sft.setdefault("dataloader_pin_memory", False)  # pinned memory only helps copies to a GPU
-    off(sft, "bf16", False, "bf16 mixed precision needs a GPU here; training in float32")
+    if sft["bf16"] is True and world_size == 1 and cpu_bf16():
+        sft["use_cpu"] = True  # bf16 autocast on a CPU with bf16 instructions; the Trainer asks for use_cpu
+    else:
+        off(sft, "bf16", False, "bf16 mixed precision needs a GPU or, in one process, a CPU with bf16 "
+                                "instructions; training in float32")
     off(sft, "fp16", False, "fp16 mixed precision needs a GPU")
     off(sft, "use_liger_kernel", False, "liger-kernel's Triton kernels need a CUDA GPU")
     off(model, "load_in_4bit", False, "4-bit (bitsandbytes) needs a CUDA GPU; QLoRA becomes LoRA on full-precision weights")

@@ -123,10 +123,15 @@ def test_checkpointing_and_fused_loss_shrink_activations():
     assert full_logits >= 4 * 2048 * GEMMA_4B.vocab * 8 and fused.lm_head_backward < full_logits / 10
 
 
-def test_cpu_mode_has_no_cuda_context_and_no_gpu_only_settings():
+def test_cpu_mode_has_no_cuda_context_and_no_gpu_only_settings(monkeypatch):
+    from sftflow.train import device
+
+    monkeypatch.setattr(device, "cpu_bf16", lambda: None)  # a CPU without bf16 instructions
     setup = setup_from_config(load_config(QLORA), device="cpu")
     assert (setup.quantization, setup.mixed_precision, setup.weight_dtype) == (None, False, "float32")
     assert estimate(GEMMA_4B, setup).overhead == 0
+    monkeypatch.setattr(device, "cpu_bf16", lambda: "avx512_bf16")  # the file's bf16: true is kept there
+    assert setup_from_config(load_config(QLORA), device="cpu").mixed_precision
 
 
 def test_trl_defaults_fill_unset_keys():

@@ -1,7 +1,16 @@
+import pytest
+
+from sftflow.train import device
 from sftflow.train.device import adapt_to_device
 
 
-def test_gpu_only_settings_are_turned_off_on_cpu_with_reasons():
+@pytest.fixture
+def plain_cpu(monkeypatch):
+    """A CPU without bf16 instructions, whatever this machine has."""
+    monkeypatch.setattr(device, "cpu_bf16", lambda: None)
+
+
+def test_gpu_only_settings_are_turned_off_on_cpu_with_reasons(plain_cpu):
     sft = {"bf16": True, "use_liger_kernel": True, "optim": "paged_adamw_8bit"}
     model = {"load_in_4bit": True, "attn_implementation": "flash_attention_2", "dtype": "bfloat16"}
     new_sft, new_model, notes = adapt_to_device(sft, model, has_cuda=False)
@@ -28,3 +37,17 @@ def test_multi_process_cpu_uses_gloo_and_per_process_loss_means():
     assert sft["ddp_backend"] == "gloo" and sft["average_tokens_across_devices"] is False
     sft, _, _ = adapt_to_device({"average_tokens_across_devices": True}, {}, has_cuda=False, world_size=2)
     assert sft["average_tokens_across_devices"] is True  # an explicit choice is kept
+
+
+def test_written_bf16_is_kept_on_a_cpu_with_bf16_instructions(monkeypatch):
+    monkeypatch.setattr(device, "cpu_bf16", lambda: "avx512_bf16")
+    sft, _, notes = adapt_to_device({"bf16": True}, {}, has_cuda=False)
+    assert sft["bf16"] is True and sft["use_cpu"] is True and notes == []  # the Trainer needs use_cpu for it
+    sft, _, notes = adapt_to_device({"bf16": True}, {}, has_cuda=False, world_size=2)
+    assert sft["bf16"] is False and "bf16: True -> False" in notes[0]  # one process only
+    sft, _, _ = adapt_to_device({}, {}, has_cuda=False)
+    assert sft["bf16"] is False  # unset stays off here; the speed defaults decide (train/speed.py)
+
+
+def test_cpu_bf16_reads_the_flags():
+    assert device.cpu_bf16() in (None, "amx_bf16", "avx512_bf16")
