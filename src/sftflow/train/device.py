@@ -4,10 +4,10 @@ from functools import cache
 
 
 @cache
-def cpu_bf16() -> str | None:
+def cpu_bf16(cpuinfo: str = "/proc/cpuinfo") -> str | None:
     """The CPU's native bf16 instructions (amx_bf16 or avx512_bf16), or None: bf16 autocast is fast only with them."""
     try:
-        with open("/proc/cpuinfo") as f:
+        with open(cpuinfo) as f:
             flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
     except OSError:
         return None

@@ -46,8 +46,13 @@ def test_written_bf16_is_kept_on_a_cpu_with_bf16_instructions(monkeypatch):
     sft, _, notes = adapt_to_device({"bf16": True}, {}, has_cuda=False, world_size=2)
     assert sft["bf16"] is False and "bf16: True -> False" in notes[0]  # one process only
     sft, _, _ = adapt_to_device({}, {}, has_cuda=False)
-    assert sft["bf16"] is False  # unset stays off here; the speed defaults decide (train/speed.py)
+    assert sft["bf16"] is False  # unset stays off: bf16 on a CPU is the file's choice, not a default
 
 
-def test_cpu_bf16_reads_the_flags():
-    assert device.cpu_bf16() in (None, "amx_bf16", "avx512_bf16")
+def test_cpu_bf16_reads_the_flags(tmp_path):
+    with_bf16, without = tmp_path / "zen4", tmp_path / "zen2"  # two files: the answer is cached per path
+    with_bf16.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16 avx512_vnni\n")
+    without.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2\n")
+    assert device.cpu_bf16(str(with_bf16)) == "avx512_bf16"
+    assert device.cpu_bf16(str(without)) is None
+    assert device.cpu_bf16(str(tmp_path / "missing")) is None

@@ -117,9 +117,8 @@ def test_a_gpu_micro_batch_is_split_only_when_the_plan_says_it_does_not_fit(make
     assert sft["per_device_train_batch_size"] < 8
 
 
-
 def test_bf16_is_not_chosen_on_cpu(make_config):
-    """bf16 autocast on a CPU with bf16 instructions is the user's call (`bf16: true`): measured 1.08x with a
+    """bf16 autocast on a CPU with bf16 instructions is the user's call (`bf16: true`): measured 1.07-1.08x with a
     1.5% higher validation loss and 1.3x the memory on SmolLM2-135M LoRA (bench/train_throughput.py)."""
     config = load_config(make_config())
     sft, choices = speed.choose(config, dict(config.sft), dict(config.model), has_cuda=False)
