@@ -313,12 +313,14 @@ def serve_command(args, overrides: dict) -> int:
     from sftflow.serve.launch import run
 
     target, config_path = args.model, args.config
-    if Path(target).suffix in (".yaml", ".yml") and Path(target).is_file():
+    target_is_config = Path(target).suffix in (".yaml", ".yml") and Path(target).is_file()
+    if target_is_config:
         config_path = config_path or target
-        target = str(load_config(target).output_dir())
     elif not config_path and (Path(target) / "config.yaml").is_file():
         config_path = str(Path(target) / "config.yaml")  # a run directory's resolved config
     config = load_config(config_path, overrides)
+    if target_is_config:  # its run directory, with the same overrides (e.g. --output_dir)
+        target = str((config if config_path == target else load_config(target, overrides)).output_dir())
     flags = {"host": args.host, "port": args.port, "served_model_name": args.name}
     options = replace(config.serve, **{key: value for key, value in flags.items() if value is not None})
     return run(target, options, args.api_key, args.backend, config.where if config_path else "",

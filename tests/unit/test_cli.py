@@ -103,6 +103,17 @@ def test_run_with_mode_interact_opens_the_chat_ui(capsys, make_config, monkeypat
     assert code == 0 and calls == [("interact", (None, None, None, None))]
 
 
+def test_serve_config_serves_its_run_directory_with_the_overrides(capsys, make_config, monkeypatch, tmp_path):
+    from sftflow.serve import launch
+
+    calls = []
+    monkeypatch.setattr(launch, "run", lambda target, options, *args, **kw: calls.append((target, options.port)) or 0)
+    config = make_config(output_dir=str(tmp_path / "from-file"), serve={"port": 8123})
+    assert main(["serve", str(config)]) == 0
+    assert main(["serve", str(config), "--output_dir", str(tmp_path / "overridden")]) == 0
+    assert calls == [(str(tmp_path / "from-file"), 8123), (str(tmp_path / "overridden"), 8123)]
+
+
 def test_hub_dataset_offline_is_one_clear_error(capsys, make_config, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     code, err = run_cli(capsys, "train", str(make_config(dataset_name="nobody/no-such-dataset")))
