@@ -82,10 +82,15 @@ def length_stats(split, max_length: int | None, truncation_mode: str = "keep_sta
     lose = sum(1 for i in over if _loses_trained(split[i]["labels"], max_length, truncation_mode))
     return {
         "rows": len(lengths), "min": ordered[0], "median": int(statistics.median(ordered)),
-        "p95": ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], "max": ordered[-1],
+        "p95": p95(ordered), "max": ordered[-1],
         "over_max_length": len(over), "lose_trained_tokens": lose,
         "trained_tokens": sum(sum(label != -100 for label in labels) for labels in split["labels"]),
     }
+
+
+def p95(ordered: list[int]) -> int:
+    """The 95th-percentile value of a sorted, non-empty list (nearest rank below)."""
+    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
 
 
 def _loses_trained(labels: list[int], max_length: int, mode: str) -> bool:

@@ -11,6 +11,8 @@ bench/train_throughput.py.
 import os
 from dataclasses import dataclass
 
+from sftflow.data.prepare import p95
+
 MEMORY_SHARE = 0.8  # leave room for the allocator and long rows
 CPU_MICRO_BATCH_TOKENS = 512
 
@@ -103,7 +105,7 @@ def _micro_batch(config, sft: dict, lengths: list[int], has_cuda: bool) -> list[
 def _p95(lengths: list[int], max_length) -> int | None:
     if not lengths:
         return None
-    row = sorted(lengths)[min(len(lengths) - 1, int(0.95 * len(lengths)))]
+    row = p95(sorted(lengths))
     return min(row, int(max_length)) if max_length else row
 
 
