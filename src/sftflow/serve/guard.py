@@ -3,8 +3,9 @@
 transformers' app is pinned to one model *path*, refuses any other model name, answers errors as
 `{"detail": ...}`, ends event streams without `data: [DONE]` and has maintenance routes (/reset unloads
 the model, /load_model loads any Hub model). The guard lets through only /health and the OpenAI routes
-below, checks what would otherwise fail deep inside generation (or run for hours), renames the model
-both ways, and turns every error into OpenAI's `{"error": {"message", "type", "param", "code"}}`.
+below, checks what would otherwise fail deep inside generation (or run for hours), sets the `model` field of
+every answer to the served name (parsed JSON, never the app's bytes: the app's own value changed between
+transformers releases), and turns every error into OpenAI's `{"error": {"message", "type", "param", "code"}}`.
 """
 
 import hmac
@@ -32,9 +33,6 @@ class Guard:
                  text_only: bool = True):
         self.app, self.name, self.pinned, self.api_key, self.limit = app, name, pinned, api_key, max_tokens_limit
         self.text_only = text_only  # transformers silently drops image/audio parts sent to a text-only model
-        # transformers answers with model "<path>@main": shown to clients as the served name
-        self.answer_model = (b'"model":' + json.dumps(f"{pinned}@main", ensure_ascii=False).encode(),
-                             b'"model":' + json.dumps(name, ensure_ascii=False).encode())
         self.created = int(time.time())
 
     async def __call__(self, scope, receive, send):
@@ -57,7 +55,7 @@ class Guard:
                 receive = replay(body, receive)
         except RequestError as e:
             return await send_json(send, e.status, error_body(str(e), e.status, e.param, e.code))
-        await self.app(scope, receive, OpenAIAnswers(send, *self.answer_model))
+        await self.app(scope, receive, OpenAIAnswers(send, self.name))
 
     def authorized(self, scope) -> bool:
         if not self.api_key:
@@ -170,12 +168,13 @@ async def send_json(send, status: int, data: dict) -> None:
 
 
 class OpenAIAnswers:
-    """send() for the app's response: event streams pass through chunk by chunk (renamed, `data: [DONE]`
-    appended); other answers are held until complete, renamed, and errors reshaped as OpenAI's."""
+    """send() for the app's response: event streams pass through event by event (each event's `model` set to the
+    served name, `data: [DONE]` appended); other answers are held until complete, their `model` set, and errors
+    reshaped as OpenAI's."""
 
-    def __init__(self, send, old: bytes, new: bytes):
-        self.send, self.old, self.new = send, old, new
-        self.start, self.stream, self.held = None, False, []
+    def __init__(self, send, name: str):
+        self.send, self.name = send, name
+        self.start, self.stream, self.held, self.pending = None, False, [], b""
 
     async def __call__(self, message):
         if message["type"] == "http.response.start":
@@ -185,13 +184,19 @@ class OpenAIAnswers:
             return await self.send(message) if self.stream else None
         if message["type"] != "http.response.body":
             return await self.send(message)
-        body = message.get("body", b"").replace(self.old, self.new)
-        more = message.get("more_body", False)
+        body, more = message.get("body", b""), message.get("more_body", False)
         if self.stream:
-            return await self.send({**message, "body": body + (b"" if more else b"data: [DONE]\n\n")})
+            return await self.send({**message, "body": self.complete_events(body, more)})
         self.held.append(body)
         if not more:
             await self.send_held(b"".join(self.held))
+
+    def complete_events(self, body: bytes, more: bool) -> bytes:
+        """The events finished by this chunk, renamed; a partial event waits for the next chunk."""
+        events = (self.pending + body).split(b"\n\n")
+        self.pending = events.pop() if more else b""
+        out = b"".join(named_event(event, self.name) + b"\n\n" for event in events if event.strip())
+        return out + (b"" if more else b"data: [DONE]\n\n")
 
     async def send_held(self, body: bytes) -> None:
         status = self.start["status"]
@@ -205,5 +210,25 @@ class OpenAIAnswers:
             message = detail if isinstance(detail, str) else json.dumps(detail)
             body = json.dumps(error_body(message, status)).encode()
             headers = [(k, v) for k, v in headers if k != b"content-type"] + [(b"content-type", b"application/json")]
+        else:
+            body = named_json(body, self.name)
         await self.send({**self.start, "headers": headers + [(b"content-length", str(len(body)).encode())]})
         await self.send({"type": "http.response.body", "body": body})
+
+
+def named_json(body: bytes, name: str) -> bytes:
+    """A JSON object answer with its `model` field set to `name`; anything else unchanged."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body
+    if not isinstance(data, dict) or "model" not in data:
+        return body
+    return json.dumps({**data, "model": name}, ensure_ascii=False).encode()
+
+
+def named_event(event: bytes, name: str) -> bytes:
+    """One server-sent event; a `data: {json}` line gets its `model` field set to `name`."""
+    lines = event.split(b"\n")
+    return b"\n".join(b"data: " + named_json(line[6:], name) if line.startswith(b"data: ") else line
+                       for line in lines)
