@@ -1,7 +1,6 @@
 """The metrics registry and its built-ins: extraction, normalisation, scores, and clear user errors."""
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -9,8 +8,6 @@ from sftflow.errors import UserError
 from sftflow.eval.metrics import METRICS, PROPORTION_METRICS, check_options, extract_answer
 from sftflow.options import EvalOptions
 from sftflow.registry import Registry
-
-MEDQA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "medqa_test.jsonl"
 
 
 def score(metric: str, rows: list[dict], predictions: list[str], **options) -> dict:
@@ -112,8 +109,8 @@ def test_multiple_choice_refuses_a_reference_that_is_not_a_letter():
         score("multiple_choice", letters("A", "2"), ["A", "B"])
 
 
-def test_multiple_choice_on_real_medqa_rows_scores_exactly_half():
-    rows = [json.loads(line) for line in MEDQA.read_text(encoding="utf-8").splitlines()[:50]]
+def test_multiple_choice_on_real_medqa_rows_scores_exactly_half(medqa_path):
+    rows = [json.loads(line) for line in medqa_path.read_text(encoding="utf-8").splitlines()[:50]]
     predictions = []
     for i, row in enumerate(rows):
         wrong = next(letter for letter in sorted(row["options"]) if letter != row["answer_idx"])
