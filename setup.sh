@@ -4,7 +4,8 @@
 #   ./setup.sh --dev     plus the test tools (requirements/lock-dev.txt) and Chromium for the browser tests (apt)
 #   ./setup.sh --latest  the newest releases pyproject.toml allows, with the test tools, into .venv-latest
 #                        (the drift check: .ci/drift runs the tests there)
-#   ./setup.sh --lock    regenerate both lock files with pip-compile (newest allowed releases), install nothing
+#   ./setup.sh --lock    regenerate both lock files with pip-compile (newest allowed releases), install nothing;
+#                        LOCK_UPGRADE=0 keeps the locked versions and only adds what pyproject.toml added
 # TORCH_SPEC picks the torch build (default torch==2.13.0: the CPU build on this project's machines); VENV the folder.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -31,7 +32,9 @@ case "$mode" in
     # Resolved against requirements/torch.txt; torch itself is left out of both files. The dev lock first, then
     # the package's lock constrained by it, so the two agree on every version they share.
     "${pip[@]}" install -q "pip-tools==7.6.2"
-    compile=("$venv/bin/pip-compile" -q --upgrade --strip-extras --no-emit-index-url --no-emit-find-links
+    upgrade=(--upgrade)
+    [ "${LOCK_UPGRADE:-1}" = 0 ] && upgrade=()
+    compile=("$venv/bin/pip-compile" -q "${upgrade[@]}" --strip-extras --no-emit-index-url --no-emit-find-links
              --unsafe-package torch -c requirements/torch.txt)
     "${compile[@]}" --extra dev -o requirements/lock-dev.txt pyproject.toml
     "${compile[@]}" -c requirements/lock-dev.txt -o requirements/lock.txt pyproject.toml
