@@ -15,7 +15,7 @@ from transformers import AutoModelForCausalLM, AutoTokenizer
 from sftflow.data.tokenize import prompt_ids
 from sftflow.demo.run import demo_model, prompt_templates
 from sftflow.demo.sql_data import generate_rows
-from sftflow.eval.generate import generate
+from sftflow.models.generate import generate
 
 
 def prompts_for(tokenizer, n: int) -> list[list[int]]:

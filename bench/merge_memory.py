@@ -9,7 +9,6 @@ RSS (ru_maxrss) is the merge's own; the baseline is the same process's RSS after
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -18,7 +17,7 @@ from pathlib import Path
 CHILD = """
 import json, resource, sys
 from pathlib import Path
-import sftflow.merge.lora as lora, torch, transformers, peft  # imports before the baseline
+import sftflow.models.lora_merge as lora, torch, transformers, peft  # imports before the baseline
 baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 result = lora.merge_adapter(Path(sys.argv[1]), None, Path(sys.argv[2]), True, True, "bench")
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

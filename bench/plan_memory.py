@@ -52,7 +52,7 @@ def case_settings(case: str) -> tuple[dict, dict]:
 def predict(case: str, folder: Path) -> tuple[float, int, str]:
     """(predicted bytes, parameters, peak phase) from the planner in CPU mode."""
     from sftflow.config import load_config
-    from sftflow.plan.estimate import estimate_config
+    from sftflow.memory.estimate import estimate_config
 
     model, settings = case_settings(case)
     (folder / "config.json").write_text(json.dumps({"model_type": "llama", **model}))

@@ -74,7 +74,8 @@ def main() -> None:
     conversations = demo_conversations(max(args.concurrency) * args.rounds)
     setup = (f"backend: transformers on CPU ({os.cpu_count()} cores), max_tokens {args.max_tokens}, greedy, "
              f"{args.rounds} rounds per concurrency, {datetime.date.today().isoformat()}")
-    header = f"{'N':>3} {'requests':>8} {'ok':>4} {'errors':>6} {'req/s':>7} {'median s':>9} {'p95 s':>7} {'tokens/s':>9}"
+    header = (f"{'N':>3} {'requests':>8} {'ok':>4} {'errors':>6} {'req/s':>7} {'median s':>9} {'p95 s':>7} "
+              f"{'tokens/s':>9}")
     lines = [f"model: {model}", setup, header]
     print("\n".join(lines), flush=True)
     with start_server(model, port=free_port(), backend="transformers", where="bench") as server:

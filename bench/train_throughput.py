@@ -113,14 +113,14 @@ def token_counts(config_path: Path) -> tuple[int, int]:
     from sftflow.config import load_config
     from sftflow.data.prepare import check_templates, load_splits
     from sftflow.data.sources import fingerprint
-    from sftflow.train.model import tokenizer_for
+    from sftflow.models.loading import tokenizer_for
     from sftflow.train.run import prepare_tokens
 
     config = load_config(config_path)
     splits = load_splits(config)
     templates = check_templates(config, splits)
-    model_path, tokenizer = tokenizer_for(config)
-    train = prepare_tokens(config, splits, templates, tokenizer, model_path, fingerprint(config))["train"]
+    ref, tokenizer = tokenizer_for(config)
+    train = prepare_tokens(config, splits, templates, tokenizer, ref.location, fingerprint(config))["train"]
     real = sum(len(ids) for ids in train["input_ids"])
     trained = sum(sum(1 for t in labels if t != -100) for labels in train["labels"])
     return real, trained

@@ -1,6 +1,11 @@
-"""Shared fixtures: a tiny random Llama with a tokenizer trained here, generated SQL data, config files."""
+"""Shared fixtures and helpers: a tiny random Llama with a tokenizer trained here, generated SQL data, config
+files, jsonl writers, free ports and an OpenAI-format stub server on loopback."""
 
+import json
 import os
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -71,26 +76,34 @@ def sql_rows():
     return generate_rows(120, seed=1)
 
 
-@pytest.fixture(scope="session")
-def tiny_model_dir(tmp_path_factory, sql_rows) -> Path:
-    """A 2-layer Llama (hidden 32) with random weights, saved as safetensors with its tokenizer."""
+def save_tiny_llama(path: Path, seed: int, tokenizer) -> Path:
+    """A 2-layer Llama (hidden 32) with weights drawn from `seed`, saved as safetensors with `tokenizer`."""
     import torch
     from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM
 
-    texts = [f"{r['sql_context']}\n{r['sql_prompt']}\n{r['sql']}" for r in sql_rows]
-    texts += ["You are a text-to-SQL assistant. Tables: Question: ```sql SELECT FROM WHERE"] * 5
-    tokenizer = build_tokenizer(texts)
-    torch.manual_seed(0)
+    torch.manual_seed(seed)
     config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
                          num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024,
                          eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
                          bos_token_id=None, tie_word_embeddings=False)
-    model = LlamaForCausalLM(config)
-    path = tmp_path_factory.mktemp("tiny-llama")
-    model.save_pretrained(path, safe_serialization=True)
+    LlamaForCausalLM(config).save_pretrained(path, safe_serialization=True)
     GenerationConfig(eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id).save_pretrained(path)
     tokenizer.save_pretrained(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def make_tiny_llama():
+    """save_tiny_llama(path, seed, tokenizer), for tests that need a model of their own."""
+    return save_tiny_llama
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory, sql_rows) -> Path:
+    """The tiny Llama (seed 0) with a tokenizer trained on the generated SQL rows."""
+    texts = [f"{r['sql_context']}\n{r['sql_prompt']}\n{r['sql']}" for r in sql_rows]
+    texts += ["You are a text-to-SQL assistant. Tables: Question: ```sql SELECT FROM WHERE"] * 5
+    return save_tiny_llama(tmp_path_factory.mktemp("tiny-llama"), 0, build_tokenizer(texts))
 
 
 @pytest.fixture(scope="session")
@@ -128,3 +141,66 @@ def make_config(tmp_path, tiny_model_dir, sql_data_dir):
         return path
 
     return make
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def jsonl():
+    """write_jsonl(path, rows) -> path."""
+    return write_jsonl
+
+
+class _OpenAIStub(BaseHTTPRequestHandler):
+    """POST /v1/chat/completions answered by the server's `answer(body) -> (status, content)`: 200 gets an
+    OpenAI chat.completion holding `content`; any other status sends `content` as the body."""
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        status, content = self.server.answer(body)
+        payload = content if status != 200 else json.dumps({"object": "chat.completion", "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": content}}]})
+        data = payload.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):  # keep test output quiet
+        pass
+
+
+@pytest.fixture
+def openai_stub():
+    """openai_stub(answer) -> base URL of a real HTTP server on 127.0.0.1 answering with `answer(body)`."""
+    servers = []
+
+    def start(answer: Callable[[dict], tuple[int, str]]) -> str:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _OpenAIStub)
+        server.answer = answer
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked gpu need CUDA: on a machine without one they are skipped, saying so (bench/gpu runs them)."""
+    if not any(item.get_closest_marker("gpu") for item in items):
+        return
+    import torch
+
+    if torch.cuda.is_available():
+        return
+    skip = pytest.mark.skip(reason="needs a CUDA GPU (run on the GPU machine by bench/gpu)")
+    for item in items:
+        if item.get_closest_marker("gpu"):
+            item.add_marker(skip)

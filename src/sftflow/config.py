@@ -17,6 +17,7 @@ import yaml
 
 from sftflow.errors import UserError
 from sftflow.options import SECTIONS, WorkflowOptions
+from sftflow.paths import resolve_local
 
 
 def _trl_fields() -> tuple[dict, dict]:
@@ -79,14 +80,6 @@ class Config:
         for name in SECTIONS:
             out[name] = dataclasses.asdict(getattr(self, name))
         return out
-
-
-def resolve_local(value: str, folder: Path) -> Path | None:
-    """A local path as written (relative to cwd), or relative to `folder` (the file naming it); else None."""
-    for candidate in (Path(value).expanduser(), Path(folder) / value):
-        if candidate.exists():
-            return candidate.resolve()
-    return None
 
 
 def load_config(path: str | Path | None, overrides: dict[str, str] | None = None) -> Config:
@@ -276,7 +269,8 @@ def _coerce_scalar(value: Any, annotation: Any) -> Any:
 def _describe(annotation: Any) -> str:
     names = {bool: "true/false", int: "an integer", float: "a number", str: "a string",
              type(None): "null", dict: "a mapping"}
-    args = typing.get_args(annotation) if typing.get_origin(annotation) in (typing.Union, types.UnionType) else (annotation,)
+    union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+    args = typing.get_args(annotation) if union else (annotation,)
     parts = []
     for arg in args:
         if isinstance(arg, type) and issubclass(arg, enum.Enum):

@@ -56,7 +56,7 @@ def update_manifest(run_dir: Path, **changes) -> dict:
 
 
 def _now() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
 def config_hash(config_dict: dict) -> str:

@@ -53,7 +53,7 @@ def endpoint(tiny_model_dir):
 @pytest.fixture(scope="module")
 def launch():
     """launch(settings) -> URL of the UI served in this process on a free port; closed after the module."""
-    from sftflow.serve.chat_ui import launch_ui
+    from sftflow.chat.ui import launch_ui
 
     apps = []
 
@@ -69,7 +69,7 @@ def launch():
 
 
 def settings_for(base_url: str, model: str, max_tokens: int):
-    from sftflow.serve.chat_ui import ChatSettings
+    from sftflow.chat.ui import ChatSettings
 
     return ChatSettings(base_url=base_url, api_key=None, model=model, system_prompt="Answer with one SQLite query.",
                         examples=["How many flights leave from Oslo?", "List the cheapest fares."],
@@ -216,8 +216,8 @@ def test_down_endpoint_is_reported_not_hanging(page, launch, artifacts):
 
 
 def test_port_in_use_is_a_user_error():
+    from sftflow.chat.ui import launch_ui
     from sftflow.errors import UserError
-    from sftflow.serve.chat_ui import launch_ui
 
     settings = settings_for("http://127.0.0.1:9/v1", "local", max_tokens=8)
     with socket.socket() as taken:

@@ -59,7 +59,8 @@ def test_early_stopping_on_a_task_metric(make_config):
 
 
 def medqa_args(tiny_model_dir, medqa_path, tmp_path):
-    return [str(EXAMPLES / "medqa" / "sft.yaml"), "--model_name_or_path", str(tiny_model_dir), "--dataset_name", str(medqa_path),
+    return [str(EXAMPLES / "medqa" / "sft.yaml"), "--model_name_or_path", str(tiny_model_dir),
+            "--dataset_name", str(medqa_path),
             "--output_dir", str(tmp_path / "medqa"), "--eval.metric", "multiple_choice",
             "--eval.num_examples", "6", "--eval.max_new_tokens", "8", "--eval.batch_size", "3"]
 
@@ -95,4 +96,4 @@ def test_retention_reports_change_against_the_base(make_config, tiny_model_dir, 
 
 def test_forcing_vllm_without_gpu_is_a_clear_error(make_config, capsys):
     assert main(["eval", str(make_config()), "--eval.backend", "vllm"]) == 2
-    assert "eval.backend: vllm needs the vllm package and a CUDA GPU" in capsys.readouterr().err
+    assert "eval.backend: vllm needs the vllm package" in capsys.readouterr().err

@@ -1,18 +1,12 @@
 """Two processes on CPU (torchrun, gloo) train like one process with the same global batch."""
 
 import json
-import socket
 
 import pytest
 
 from sftflow.cli import main
+from sftflow.serve.launch import free_port
 from sftflow.train.launch import LaunchOptions, command
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def losses(run_dir):

@@ -5,7 +5,7 @@ import json
 from safetensors.torch import load_file
 
 from sftflow.config import load_config
-from sftflow.merge.models import merge_models
+from sftflow.merge.recipes import merge_models
 from sftflow.merge.run import run as merge
 from sftflow.train.run import run as train
 

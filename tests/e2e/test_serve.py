@@ -132,7 +132,7 @@ def test_run_directory_with_lora_adapter_is_merged_once_and_served(make_config, 
         assert server.api_key is None
         status, answer = call(server, "/v1/chat/completions", chat(model="local", max_tokens=4), key=None)
         assert status == 200 and answer["model"] == "local"
-    merged = [p for p in (tmp_path / "cache" / "served").iterdir() if p.is_dir()]
+    merged = [p for p in (tmp_path / "cache" / "merged-adapters").iterdir() if p.is_dir()]
     assert len(merged) == 1 and json.loads((merged[0] / "merge_manifest.json").read_text())["parity"]["passed"]
     stamp = (merged[0] / "model.safetensors").stat().st_mtime_ns
     capsys.readouterr()

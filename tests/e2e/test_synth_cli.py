@@ -1,42 +1,24 @@
 """`sftflow data synth` and the judge option of `data filter` against a real OpenAI-format server on loopback."""
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from sftflow.cli import main
 
 
-class Stub(BaseHTTPRequestHandler):
-    """Answers chat completions: a valid text-to-SQL row for synth, a score for the judge."""
-
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        prompt = body["messages"][-1]["content"]
-        if prompt.startswith("Score"):
-            content = "9" if "COUNT" in prompt else "2"
-        else:
-            content = json.dumps({"sql_prompt": f"Again: {prompt[:30]}", "sql": "SELECT a FROM t",
-                                  "sql_context": "CREATE TABLE t (a INT);\nINSERT INTO t VALUES (1);"})
-        data = json.dumps({"choices": [{"message": {"role": "assistant", "content": content}}]}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
+def answer(body: dict) -> tuple[int, str]:
+    """A valid text-to-SQL row for synth, a score for the judge."""
+    prompt = body["messages"][-1]["content"]
+    if prompt.startswith("Score"):
+        return 200, "9" if "COUNT" in prompt else "2"
+    return 200, json.dumps({"sql_prompt": f"Again: {prompt[:30]}", "sql": "SELECT a FROM t",
+                            "sql_context": "CREATE TABLE t (a INT);\nINSERT INTO t VALUES (1);"})
 
 
 @pytest.fixture
-def endpoint():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Stub)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+def endpoint(openai_stub):
+    return openai_stub(answer)
 
 
 def test_synth_and_judge_from_the_command_line(make_config, endpoint, tmp_path, capsys):

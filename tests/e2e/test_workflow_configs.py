@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from sftflow.cli import main
-from sftflow.train.device import cpu_bf16
+from sftflow.device import cpu_bf16
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "text_to_sql"
 

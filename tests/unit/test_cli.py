@@ -54,7 +54,7 @@ def test_dataset_path_that_does_not_exist(capsys, make_config, tmp_path):
 
 def test_model_path_that_does_not_exist(capsys, make_config, tmp_path):
     code, err = run_cli(capsys, "train", str(make_config(model_name_or_path=str(tmp_path / "no-model"))))
-    assert code == 2 and "model path does not exist" in err and "no-model" in err
+    assert code == 2 and "model not found" in err and "no-model" in err
 
 
 def test_output_directory_holding_a_different_run(capsys, make_config, tmp_path):
@@ -95,7 +95,7 @@ def test_config_help_lists_every_section(capsys):
 
 
 def test_run_with_mode_interact_opens_the_chat_ui(capsys, make_config, monkeypatch):
-    from sftflow.serve import chat_ui
+    from sftflow.chat import ui as chat_ui
 
     calls = []
     monkeypatch.setattr(chat_ui, "run", lambda config, *args: calls.append((config.workflow.mode, args)))

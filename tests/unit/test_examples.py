@@ -3,12 +3,11 @@
 from pathlib import Path
 
 import pytest
+import yaml
 
 from sftflow.config import load_config
 from sftflow.data.templates import load_templates
 from sftflow.train.run import check_settings
-
-import yaml
 
 ROOT = Path(__file__).resolve().parents[2] / "examples"
 # experiment configs; accelerate launcher files and merge recipes have their own formats

@@ -2,9 +2,17 @@
 
 import sys
 
-from sftflow.data.prepare import (check_templates, eos_outside_loss, length_stats, load_splits, render_splits,
-                                  tokenize_splits, trains_on_all)
-from sftflow.train.model import tokenizer_for
+from sftflow.data.prepare import (
+    check_templates,
+    eos_outside_loss,
+    length_stats,
+    load_splits,
+    render_splits,
+    tokenize_splits,
+    trains_on_all,
+)
+from sftflow.models.loading import tokenizer_for
+from sftflow.settings import effective
 
 GREEN, RESET = "\033[42;30m", "\033[0m"
 
@@ -14,7 +22,7 @@ def run(config, n: int = 3, color: bool | None = None) -> dict:
     color = sys.stdout.isatty() if color is None else color
     splits = load_splits(config)
     templates = check_templates(config, splits)
-    model_path, tokenizer = tokenizer_for(config)
+    ref, tokenizer = tokenizer_for(config)
     rendered = render_splits(splits, templates, config.workflow.fine_tuning_data_format)
     tokenized = tokenize_splits(rendered, tokenizer, trains_on_all(config))
     for index in range(min(n, len(tokenized["train"]))):
@@ -24,11 +32,11 @@ def run(config, n: int = 3, color: bool | None = None) -> dict:
         print(mark_trained(tokenizer, row["input_ids"], row["labels"], color))
     legend = "highlighted" if color else "between «guillemets»"
     print(f"Trained (loss-masked-in) tokens are {legend}.\n")
-    max_length = config.sft.get("max_length", 1024)
-    stats = {name: length_stats(split, max_length, config.sft.get("truncation_mode", "keep_start"))
-             for name, split in tokenized.items()}
+    settings = effective(config)
+    max_length = settings.max_length
+    stats = {name: length_stats(split, max_length, settings.truncation_mode) for name, split in tokenized.items()}
     print(format_stats(stats, max_length))
-    eos_missing, names = eos_outside_loss(tokenized, tokenizer, model_path)
+    eos_missing, names = eos_outside_loss(tokenized, tokenizer, ref.location)
     verdict = "OK" if not eos_missing else f"MISSING in {eos_missing} rows (training will refuse)"
     print(f"End-of-turn token ({names}) inside the loss mask: {verdict}")
     return {"splits": stats, "eos_missing": eos_missing}

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from sftflow.errors import UserError
+from sftflow.paths import looks_like_path
 
 LOCAL_FORMATS = {".jsonl": "json", ".json": "json", ".csv": "csv", ".parquet": "parquet"}
 
@@ -17,7 +18,7 @@ def load_raw(config):
     local = config.resolve_path(name)
     if local is not None:
         return load_local(local)
-    if _looks_like_path(name):
+    if looks_like_path(name, tuple(LOCAL_FORMATS)):
         raise UserError(f"dataset path does not exist: {name}", config.where)
     return _load_hub(name, config.workflow.dataset_subset, config.where)
 
@@ -80,12 +81,6 @@ def _read_json_rows(path: Path) -> list[dict]:
     if not all(isinstance(row, dict) for row in rows):
         raise UserError("every row must be a JSON object", str(path))
     return rows
-
-
-def _looks_like_path(name: str) -> bool:
-    """Hub ids are 'name' or 'org/name'; anything else that does not exist locally is a bad path."""
-    return (name.startswith((".", "/", "~")) or name.count("/") > 1
-            or Path(name).suffix.lower() in LOCAL_FORMATS)
 
 
 def _load_hub(name: str, subset: str | None, where: str):

@@ -107,7 +107,9 @@ def synthesize(seed_rows: list[dict], prompt_template: str, out_path: Path, *, b
               "errors": 0, "error_details": []}
 
     def ask(seed: int, k: int) -> str:
-        call = lambda: chat(base_url, prompts[seed], model, api_key, max_tokens, temperature, timeout)
+        def call():
+            return chat(base_url, prompts[seed], model, api_key, max_tokens, temperature, timeout)
+
         return with_retries(call, attempts, retry_delay, seed=seed * max(n_per_seed, 1) + k)
 
     def work(seed: int, k: int) -> str:
@@ -186,7 +188,9 @@ def judge(rows: list[dict], template: str, base_url: str, model: str, threshold:
     scores: list[float | None] = [None] * len(rows)
 
     def work(index: int, _k: int) -> str:
-        call = lambda: chat(base_url, prompts[index], model, api_key, max_tokens, temperature, timeout)
+        def call():
+            return chat(base_url, prompts[index], model, api_key, max_tokens, temperature, timeout)
+
         scores[index] = extract_score(with_retries(call, attempts, retry_delay, seed=index))
         answered[index] = True  # each worker writes only its own slots: no lock needed
         return "kept" if scores[index] is not None and scores[index] >= threshold else "rejected"

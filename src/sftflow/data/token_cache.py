@@ -11,7 +11,7 @@ import json
 import os
 import shutil
 
-from sftflow.train.model import cache_root
+from sftflow.paths import cache_root
 
 
 def cache_key(config, data_fingerprint: str, templates, tokenizer, train_on_all: bool) -> str:

@@ -6,13 +6,9 @@ The prompt part is tokenized with the chat template's generation prompt, exactly
 
 from pathlib import Path
 
+from sftflow.models.loading import chat_ids
+
 IGNORE = -100
-
-
-def chat_ids(tokenizer, messages: list[dict], add_generation_prompt: bool = False) -> list[int]:
-    """Token ids of messages under the tokenizer's chat template (the template adds any BOS itself)."""
-    text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=add_generation_prompt)
-    return tokenizer(text, add_special_tokens=False)["input_ids"]
 
 
 def _common_prefix(a: list[int], b: list[int]) -> int:

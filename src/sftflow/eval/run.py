@@ -9,9 +9,11 @@ from sftflow import run_dir as rd
 from sftflow.data.prepare import check_templates, load_splits
 from sftflow.data.tokenize import prompt_ids
 from sftflow.errors import UserError
-from sftflow.eval.generate import generate
-from sftflow.eval.metrics import METRICS, PROPORTION_METRICS, check_options
-from sftflow.train.model import load_tokenizer, resolve_model
+from sftflow.metrics import METRICS, Metric
+from sftflow.models.engine import choose_engine
+from sftflow.models.generate import generate
+from sftflow.models.loading import load_tokenizer
+from sftflow.models.reference import ModelRef, resolve
 
 
 def run(config, models: list[str] | None = None) -> list[dict]:
@@ -51,72 +53,50 @@ def evaluate(config, models: list[str], out_root: Path) -> list[dict]:
         raise UserError(f"eval.split '{options.split}' is not one of {', '.join(splits)}", config.where)
     split = splits[options.split]
     rows = [split[i] for i in range(min(len(split), options.num_examples or len(split)))]
-    check_options(options, rows, config.where)
+    metric.check(rows, options, config.where)
     messages = [templates.render(row, i, roles=("system", "user")) for i, row in enumerate(rows)]
     max_tokens = config.workflow.evaluate_vllm_sampling_params_max_tokens or options.max_new_tokens
-    backend = choose_backend(options.backend, config.where)
+    engine = choose_engine(options.backend, config.where, "eval.backend")
+    trust = bool(config.sft.get("trust_remote_code", False))
     results = []
     for spec in models:
-        print(f"[sftflow] evaluating {spec} on {len(rows)} {options.split} examples (backend: {backend})")
-        target, tokenizer = resolve_for_eval(spec, config)
+        print(f"[sftflow] evaluating {spec} on {len(rows)} {options.split} examples (backend: {engine})")
+        ref = resolve(spec, spec, config.base_dir)
+        tokenizer = load_tokenizer(ref.tokenizer_location(), trust, spec)
         prompts = [prompt_ids(tokenizer, m, config.workflow.fine_tuning_data_format) for m in messages]
-        if backend == "vllm":
-            from sftflow.eval.vllm_backend import generate_vllm
+        if engine == "vllm":
+            from sftflow.models.vllm_offline import generate_vllm
 
-            answers = generate_vllm(target, tokenizer, prompts, max_tokens)
+            answers = generate_vllm(ref, prompts, max_tokens)
         else:
-            answers = generate(load_model_for_eval(target, config), tokenizer, prompts, max_tokens, options.batch_size)
-        results.append(save_results(out_root, options.metric, spec, rows, answers, metric(rows, answers, options)))
+            answers = generate(load_model_for_eval(ref, trust), tokenizer, prompts, max_tokens, options.batch_size)
+        results.append(save_results(out_root, metric, spec, rows, answers, metric(rows, answers, options)))
     return results
 
 
-def choose_backend(wanted: str, where: str) -> str:
-    """vLLM when it is installed and a GPU is present (or when forced); transformers otherwise."""
-    import importlib.util
-
-    import torch
-
-    has_vllm = importlib.util.find_spec("vllm") is not None and torch.cuda.is_available()
-    if wanted == "vllm" and not has_vllm:
-        raise UserError("eval.backend: vllm needs the vllm package and a CUDA GPU; use auto or transformers", where)
-    return "vllm" if wanted == "vllm" or (wanted == "auto" and has_vllm) else "transformers"
-
-
-def resolve_for_eval(spec: str, config) -> tuple[str, object]:
-    """(model folder or Hub id, tokenizer): a run directory gives its best checkpoint when one was chosen by a
-    metric, else its final model; an adapter folder keeps its own tokenizer and chat template."""
-    path = Path(spec)
-    if path.is_dir() and rd.read_manifest(path) is not None:
-        path = rd.trained_model(path, spec)
-    target = str(path) if path.is_dir() else resolve_model(spec, config)
-    return target, load_tokenizer(target, bool(config.sft.get("trust_remote_code", False)), spec)
-
-
-def load_model_for_eval(target: str, config):
-    """A model folder or Hub id; an adapter is loaded on its base without merging."""
+def load_model_for_eval(ref: ModelRef, trust_remote_code: bool):
+    """The model a reference means; an adapter is loaded on its base without merging."""
     import torch
     from transformers import AutoModelForCausalLM
 
-    trust = bool(config.sft.get("trust_remote_code", False))
-    adapter = Path(target) / "adapter_config.json"
-    if adapter.is_file():
+    kwargs = {"dtype": torch.float32, "trust_remote_code": trust_remote_code}
+    if ref.is_adapter:
         from peft import PeftModel
 
-        base = json.loads(adapter.read_text())["base_model_name_or_path"]
-        model = AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32, trust_remote_code=trust)
-        return PeftModel.from_pretrained(model, target)
-    return AutoModelForCausalLM.from_pretrained(target, dtype=torch.float32, trust_remote_code=trust)
+        model = AutoModelForCausalLM.from_pretrained(ref.base().location, **kwargs)
+        return PeftModel.from_pretrained(model, ref.location)
+    return AutoModelForCausalLM.from_pretrained(ref.location, **kwargs)
 
 
-def save_results(out_root: Path, metric: str, spec: str, rows: list[dict], answers: list[str], scored: dict) -> dict:
+def save_results(out_root: Path, metric: Metric, spec: str, rows: list[dict], answers: list[str], scored: dict) -> dict:
     out = out_root / _slug(spec)
     out.mkdir(parents=True, exist_ok=True)
     lines = [json.dumps({"id": row.get("id", i), "prediction": answer, **score})
              for i, (row, answer, score) in enumerate(zip(rows, answers, scored.pop("per_example")))]
     rd.write_atomic(out / "predictions.jsonl", "\n".join(lines) + "\n")
     # A binomial interval only means something when accuracy is a share of correct answers.
-    proportion = metric in PROPORTION_METRICS
-    summary = {"model": spec, **scored, "ci95": wilson_interval(scored["accuracy"], scored["n"]) if proportion else None}
+    ci = wilson_interval(scored["accuracy"], scored["n"]) if metric.proportion else None
+    summary = {"model": spec, **scored, "ci95": ci}
     rd.write_json(out / "metrics.json", summary)
     return summary
 

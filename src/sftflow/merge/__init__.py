@@ -1,1 +1,2 @@
-"""The merge stage: fold a LoRA adapter into its base (merge_adapter), or merge models with mergekit (merge_models)."""
+"""The merge stage: `sftflow merge` folds a LoRA adapter into its base (sftflow.models.lora_merge) or merges
+models with mergekit (merge.recipes)."""

@@ -9,19 +9,19 @@ from sftflow import run_dir as rd
 from sftflow.errors import UserError
 
 
-def is_recipe(path: str | Path) -> bool:
-    """True for a model-merging recipe: a YAML mapping with a top-level `merge_method` key."""
+def read_recipe(path: str | Path) -> dict | None:
+    """The model-merging recipe in `path` (a YAML mapping with a top-level `merge_method` key), else None."""
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
-        return False  # load_config reports the problem
-    return isinstance(data, dict) and "merge_method" in data
+        return None  # load_config reports the problem
+    return data if isinstance(data, dict) and "merge_method" in data else None
 
 
 def run(config) -> Path:
     """Merge the adapter named by peft_peft_model_path (else the config's run directory) into its base
     (peft_base_model_path, else the adapter's own); returns the merged model folder."""
-    from sftflow.merge.lora import merge_adapter
+    from sftflow.models.lora_merge import merge_adapter
 
     adapter = adapter_path(config)
     base = config.workflow.peft_base_model_path
@@ -64,15 +64,16 @@ def output_path(config, adapter: Path) -> Path:
     return config.output_dir() / "merged"
 
 
-def run_recipe(path: str | Path, overwrite: bool) -> Path:
-    """Merge models as the recipe says (see sftflow.merge.models); returns the merged model folder."""
-    from sftflow.merge.models import check_recipe, load_recipe, merge_models
+def run_recipe(path: str | Path, overwrite: bool, recipe: dict | None = None) -> Path:
+    """Merge models as the recipe (read from `path` unless given) says (see sftflow.merge.recipes); returns the
+    merged model folder."""
+    from sftflow.merge.recipes import check_recipe, load_recipe, merge_models
 
     path = Path(path)
-    recipe = load_recipe(path)
+    recipe = recipe if recipe is not None else load_recipe(path)
     check_recipe(recipe, str(path))
     out = Path(recipe.get("output_dir") or f"runs/{path.stem}").expanduser().resolve()
-    merge_models(path, out, overwrite)
+    merge_models(recipe, out, overwrite, str(path), path.parent)
     if recipe.get("evaluate"):
         capability_check(recipe, path, out)
     return out
@@ -80,8 +81,9 @@ def run_recipe(path: str | Path, overwrite: bool) -> Path:
 
 def capability_check(recipe: dict, path: Path, out: Path) -> None:
     """Every input model and the merged one on each listed task config: what the merge kept of each skill."""
-    from sftflow.config import load_config, resolve_local
+    from sftflow.config import load_config
     from sftflow.eval.run import run as evaluate
+    from sftflow.paths import resolve_local
 
     inputs = [str(resolve_local(str(entry["model"]), path.parent) or entry["model"]) for entry in recipe["models"]]
     for name in recipe["evaluate"]:

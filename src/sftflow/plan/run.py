@@ -1,13 +1,12 @@
 """The plan stage: `sftflow plan CONFIG --gpu A5000 ...` prints the memory breakdown, the verdict per GPU and,
-when it does not fit, the cheapest changes that make it fit. `plan_warning` is the same check for `train`."""
-
-import os
+when it does not fit, the cheapest changes that make it fit (sftflow.memory.fit gives `train` the same check)."""
 
 from sftflow.errors import UserError
-from sftflow.plan.estimate import GIB, MemoryEstimate, estimate, plan_inputs
-from sftflow.plan.gpus import gpu_memory, gpu_name
-from sftflow.plan.setup import STRATEGIES
-from sftflow.plan.suggest import more_gpus, suggestions
+from sftflow.memory.estimate import GIB, MemoryEstimate, estimate, plan_inputs
+from sftflow.memory.fit import settings_text
+from sftflow.memory.gpus import gpu_memory, gpu_name
+from sftflow.memory.setup import STRATEGIES
+from sftflow.memory.suggest import more_gpus, suggestions
 
 DEFAULT_GPUS = ("24GB", "40GB", "80GB")
 TIGHT = 0.9  # above this share of the GPU, allocator fragmentation and long rows can still run out
@@ -28,40 +27,6 @@ def run(config, gpus: list[str], num_processes: int = 1, strategy: str | None = 
     for gpu in gpus or _default_gpus():
         out["gpus"].append(_verdict(arch, result, gpu))
     return out
-
-
-def plan_warning(config) -> str | None:
-    """A warning (never a refusal) when the plan says the run will not fit on this machine's first GPU;
-    None on CPU, when it fits, or when the model's config.json cannot be read offline."""
-    import torch
-
-    if not torch.cuda.is_available():
-        return None
-    capacity = torch.cuda.get_device_properties(0).total_memory
-    try:
-        arch, setup = plan_inputs(config, "cuda", int(os.environ.get("WORLD_SIZE", "1")), launched_strategy())
-    except UserError:
-        return None
-    result = estimate(arch, setup)
-    if result.peak <= capacity:
-        return None
-    steps = suggestions(arch, setup, capacity)
-    hint = f"; to fit: {_settings_text(steps)}" if steps and steps[-1].fits else ""
-    return (f"the memory plan estimates {result.peak / GIB:.1f} GiB per GPU at its peak ({result.peak_phase}), "
-            f"but {torch.cuda.get_device_name(0)} has {capacity / GIB:.1f} GiB: this run will likely run out of "
-            f"memory{hint} (`sftflow plan {config.where}` shows the breakdown)")
-
-
-def launched_strategy() -> str | None:
-    """The strategy `accelerate launch` set up for this process (its environment), else None (the config's)."""
-    env = os.environ
-    if env.get("ACCELERATE_USE_FSDP") == "true":
-        return "fsdp-offload" if env.get("FSDP_OFFLOAD_PARAMS") == "true" else "fsdp"
-    if env.get("ACCELERATE_USE_DEEPSPEED") == "true":
-        stage = env.get("ACCELERATE_DEEPSPEED_ZERO_STAGE", "2")
-        offload = env.get("ACCELERATE_DEEPSPEED_OFFLOAD_OPTIMIZER_DEVICE", "none") != "none"
-        return "ddp" if stage == "0" else f"zero{stage}" + ("-offload" if offload and stage in ("2", "3") else "")
-    return None
 
 
 def _check(strategy: str | None, num_processes: int) -> str | None:
@@ -96,7 +61,7 @@ def _verdict(arch, result: MemoryEstimate, gpu: str) -> dict:
         print("  cheapest changes, each on top of the previous (estimate after each):")
     for i, step in enumerate(steps, 1):
         mark = "fits" if step.fits else "not yet"
-        print(f"  {i}. {step.change}\n       {_settings_text([step])}  ->  {step.peak / GIB:.1f} GiB ({mark})")
+        print(f"  {i}. {step.change}\n       {settings_text([step])}  ->  {step.peak / GIB:.1f} GiB ({mark})")
         verdict["suggestions"].append({"change": step.change, "settings": step.settings, "peak_bytes": step.peak,
                                        "fits": step.fits})
     sharded = more_gpus(arch, result.setup, capacity) if result.setup.num_processes == 1 else None
@@ -107,18 +72,6 @@ def _verdict(arch, result: MemoryEstimate, gpu: str) -> dict:
               f"{peak / GIB:.1f} GiB per GPU")
         verdict["more_gpus"] = {"num_processes": n, "strategy": "fsdp", "peak_bytes": peak}
     return verdict
-
-
-def _settings_text(steps) -> str:
-    parts = []
-    for step in steps:
-        for key, value in step.settings.items():
-            parts.append(f"{key} {value}" if key.startswith("--") else f"{key}: {_yaml(value)}")
-    return ", ".join(parts)
-
-
-def _yaml(value) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def describe(config, result: MemoryEstimate) -> str:

@@ -1,1 +1,1 @@
-"""Serving a trained model behind an OpenAI-compatible API (sftflow.serve.launch), and chatting with it."""
+"""Serving a trained model behind an OpenAI-compatible API (sftflow.serve.launch)."""

@@ -8,7 +8,6 @@ a 1-token chat request, and Ctrl-C / SIGTERM stop the child (its whole process g
 
 import contextlib
 import datetime
-import importlib.util
 import json
 import os
 import shutil
@@ -22,11 +21,12 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from sftflow import run_dir as rd
 from sftflow.errors import UserError
+from sftflow.models.engine import choose_engine
+from sftflow.models.reference import resolve
+from sftflow.paths import cache_root
 from sftflow.serve.worker import KEY_ENV, LOAD_FAILED
 
-BACKENDS = ("auto", "transformers", "vllm")
 STOP_GRACE_S = 10.0
 
 
@@ -77,7 +77,7 @@ def launch(target: str, *, host: str, port: int, name: str, api_key: str | None,
     """Start the server process and wait until it is ready; on any failure the process is stopped."""
     where = where or None
     model = resolve_target(target, where)
-    backend = choose_backend(backend, where)
+    backend = choose_engine(backend, where)
     check_port_free(host, port, where)
     if backend == "vllm":
         command = vllm_command(model, name, host, port)
@@ -102,52 +102,9 @@ def launch(target: str, *, host: str, port: int, name: str, api_key: str | None,
 
 
 def resolve_target(target: str, where: str | None) -> str:
-    """A model folder to serve (a run directory's trained model; a LoRA adapter merged into a cached folder
-    once), or a Hub id."""
-    from sftflow.train.model import gguf_to_safetensors
-
-    path = Path(target).expanduser()
-    if not path.exists():
-        if target.startswith((".", "/", "~")) or target.count("/") > 1 or target.endswith(".gguf"):
-            raise UserError(f"model not found: {target}", where)
-        return target  # a Hub id
-    path = path.resolve()
-    if path.suffix == ".gguf":
-        return str(gguf_to_safetensors(path))
-    if rd.read_manifest(path) is not None:
-        path = rd.trained_model(path, where)
-    if (path / "adapter_config.json").is_file():
-        return str(merged_adapter(path, where))
-    if not (path / "config.json").is_file():
-        raise UserError(f"{path} is neither a model folder (no config.json), a run directory nor an adapter", where)
-    return str(path)
-
-
-def merged_adapter(adapter: Path, where: str | None) -> Path:
-    """The adapter merged into its base, in the cache under the adapter's hash: merged once, reused after."""
-    from sftflow.merge.lora import adapter_hash, merge_adapter
-    from sftflow.merge.output import MERGE_MANIFEST
-    from sftflow.train.model import cache_root
-
-    out = cache_root() / "served" / adapter_hash(adapter)
-    if (out / MERGE_MANIFEST).is_file():
-        print(f"[sftflow] serving the adapter merged earlier: {out}")
-    else:
-        merge_adapter(adapter, None, out, overwrite=False, parity_check=True, where=where or "serve")
-    return out
-
-
-def choose_backend(backend: str, where: str | None) -> str:
-    if backend not in BACKENDS:
-        raise UserError(f"unknown backend '{backend}'; choose one of {', '.join(BACKENDS)}", where)
-    if backend == "transformers":
-        return backend
-    import torch
-
-    usable = importlib.util.find_spec("vllm") is not None and torch.cuda.is_available()
-    if backend == "vllm" and not usable:
-        raise UserError("the vllm backend needs vLLM installed (pip install 'sftflow[gpu]') and a CUDA GPU", where)
-    return "vllm" if usable else "transformers"
+    """A model folder to serve (a run directory's trained model; an adapter merged once, in the cache), or a Hub
+    id: what sftflow.models.reference says the name means."""
+    return resolve(target, where).full_model(where)
 
 
 def vllm_command(model: str, name: str, host: str, port: int) -> list[str]:
@@ -198,8 +155,6 @@ def connect_host(host: str) -> str:
 
 
 def log_file(port: int) -> Path:
-    from sftflow.train.model import cache_root
-
     folder = cache_root() / "serve-logs"
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -292,7 +247,7 @@ def run(target: str, options, api_key: str | None, backend: str, where: str, cha
                           api_key=api_key, backend=backend, where=where) as server:
             print(ready_message(server, options.api_key_env), flush=True)
             if chat_config is not None:
-                from sftflow.serve.chat_ui import chat_settings, launch_ui
+                from sftflow.chat.ui import chat_settings, launch_ui
 
                 launch_ui(chat_settings(chat_config, server.base_url, server.api_key, server.name), block=True)
                 print("[sftflow] chat UI and server stopped")

@@ -35,8 +35,8 @@ class TaskMetric(TrainerCallback):
         self.rows, self.prompts, self.options = rows, prompts, options
 
     def on_evaluate(self, args, state, control, metrics=None, model=None, processing_class=None, **kwargs):
-        from sftflow.eval.generate import generate
-        from sftflow.eval.metrics import METRICS
+        from sftflow.metrics import METRICS
+        from sftflow.models.generate import generate
 
         was_training = model.training
         answers = generate(model, processing_class, self.prompts, self.options.max_new_tokens,

@@ -53,7 +53,7 @@ def command(options: LaunchOptions, train_args: list[str], has_cuda: bool) -> li
 
 
 def shipped_config(mode: str) -> Path:
-    from sftflow.demo.run import examples_dir
+    from sftflow.paths import examples_dir
 
     return examples_dir() / "accelerate" / f"{mode}.yaml"
 

@@ -6,17 +6,24 @@ import shutil
 from pathlib import Path
 
 from sftflow import run_dir as rd
-from sftflow.data.prepare import (check_eos, check_templates, length_stats, load_splits, render_splits,
-                                  tokenize_splits, trains_on_all)
+from sftflow.data.prepare import (
+    check_eos,
+    check_templates,
+    length_stats,
+    load_splits,
+    render_splits,
+    tokenize_splits,
+    trains_on_all,
+)
 from sftflow.data.preview import format_stats
 from sftflow.data.sources import fingerprint
 from sftflow.errors import UserError
+from sftflow.models.loading import load_model, tokenizer_for
 from sftflow.report.run import run as report
+from sftflow.settings import effective
 from sftflow.train import speed
-from sftflow.train.device import adapt_to_device
 from sftflow.train.launch import LAUNCHED, LaunchOptions
 from sftflow.train.launch import launch as launch_workers
-from sftflow.train.model import load_model, tokenizer_for
 from sftflow.train.peft_setup import peft_config, total_steps
 
 # We build masks/labels ourselves (render_conversation); TRL must not rebuild or re-check them.
@@ -25,7 +32,8 @@ OWNED_BY_SFTFLOW = ("assistant_only_loss", "completion_only_loss", "resume_from_
 
 def run(config, launch: LaunchOptions | None = None, train_args: list[str] | None = None) -> Path:
     """Train as the config says (in worker processes when `launch` asks for several); returns the run directory."""
-    import torch
+    from sftflow.device import has_cuda
+    from sftflow.memory.fit import training_plan
 
     out = config.output_dir()
     splits = load_splits(config)
@@ -38,28 +46,29 @@ def run(config, launch: LaunchOptions | None = None, train_args: list[str] | Non
             raise UserError("training processes failed (their output is above)", config.where)
         return out
     main = int(os.environ.get("RANK", "0")) == 0
-    model_path, tokenizer = tokenizer_for(config)
+    ref, tokenizer = tokenizer_for(config)
+    model_path = ref.full_model(config.where)
     data_fingerprint = fingerprint(config)  # hashes every data file: once per run
     tokenized = prepare_tokens(config, splits, templates, tokenizer, model_path, data_fingerprint)
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    has_cuda = torch.cuda.is_available()
-    sft, model_kw, notes = adapt_to_device(config.sft, config.model, has_cuda, world)
+    cuda = has_cuda()
+    settings = effective(config, cuda, int(os.environ.get("WORLD_SIZE", "1")))
+    plan = training_plan(config, cuda)  # the one memory plan of this run
     lengths = [len(ids) for ids in tokenized["train"]["input_ids"]]
-    sft, choices = speed.choose(config, sft, model_kw, has_cuda, lengths)
+    sft, choices = speed.choose(config, settings.sft, settings.model, cuda, lengths, plan)
     args = build_sft_config(sft, out, config.where)
-    for note in notes if main else []:
+    for note in settings.notes if main else []:
         print(f"[sftflow] turned off: {note}")
     for choice in choices if main else []:
         print(choice.line())
-    speed.apply_runtime(config, has_cuda)
+    speed.apply_runtime(config, cuda)
     if main:
         _print_batch(args)
-        _warn_if_planned_oom(config)
+        _warn_if_planned_oom(plan, cuda, config.where)
         write_run_files(out, config, model_path, tokenizer, tokenized, args, templates.text_hash(), data_fingerprint)
-        rd.update_manifest(out, train_dtype=model_kw.get("dtype") or "float32")  # after CPU adjustments
-    model = load_model(model_path, config.workflow.model_class, model_kwargs(model_kw, sft, has_cuda), config.where)
+        rd.update_manifest(out, train_dtype=settings.model.get("dtype") or "float32")  # after CPU adjustments
+    model = load_model(model_path, config.workflow.model_class, model_kwargs(settings.model, sft, cuda), config.where)
     callbacks = training_callbacks(config, splits, templates, tokenizer, args, out)
-    peft = peft_config(model_kw, config.train, total_steps(args, len(tokenized["train"])), config.where)
+    peft = peft_config(settings.model, config.train, total_steps(args, len(tokenized["train"])), config.where)
     tokenized = speed.padding_free_inputs(tokenized, args)
     trainer = build_trainer(model, args, tokenizer, tokenized, peft, callbacks)
     try:
@@ -133,11 +142,9 @@ def check_output_dir(out: Path, config, resume: Path | None) -> None:
 
 def check_settings(config) -> list[str]:
     """Build the training arguments without loading anything; returns the device notes."""
-    import torch
-
-    sft, _, notes = adapt_to_device(config.sft, config.model, torch.cuda.is_available())
-    build_sft_config(sft, config.output_dir(), config.where)
-    return notes
+    settings = effective(config)
+    build_sft_config(settings.sft, config.output_dir(), config.where)
+    return settings.notes
 
 
 def build_sft_config(sft: dict, out: Path, where: str):
@@ -189,9 +196,8 @@ def training_callbacks(config, splits, templates, tokenizer, args, out: Path) ->
 
 def _metric_sample(config, split, templates, tokenizer) -> tuple[list, list, object]:
     from sftflow.data.tokenize import prompt_ids
-    from sftflow.eval.metrics import METRICS, check_options
+    from sftflow.metrics import check_options
 
-    METRICS.get(config.eval.metric, config.where)
     rows = [split[i] for i in range(min(len(split), config.eval.during_training_examples))]
     check_options(config.eval, rows, config.where)
     prompts = [prompt_ids(tokenizer, templates.render(row, i, roles=("system", "user")),
@@ -256,11 +262,15 @@ def finish(trainer, out: Path) -> None:
     print(json.dumps({"final_model": str(final), "global_step": trainer.state.global_step}, indent=None))
 
 
-def _warn_if_planned_oom(config) -> None:
+def _warn_if_planned_oom(plan, cuda: bool, where: str) -> None:
     """The planner's verdict for this machine's GPU: a warning, never a refusal (estimates can be wrong)."""
-    from sftflow.plan.run import plan_warning
+    from sftflow.device import memory_capacity
+    from sftflow.memory.fit import oom_warning
 
-    warning = plan_warning(config)
+    if not cuda:
+        return
+    capacity, gpu = memory_capacity(True)
+    warning = oom_warning(plan, capacity, gpu, where)
     if warning:
         print(f"[sftflow] warning: {warning}")
 

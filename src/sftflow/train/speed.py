@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass
 
 from sftflow.data.prepare import p95
+from sftflow.device import memory_capacity
+from sftflow.settings import trl_defaults
 
 MEMORY_SHARE = 0.8  # leave room for the allocator and long rows
 CPU_MICRO_BATCH_TOKENS = 512
@@ -26,10 +28,11 @@ class Choice:
         return f"[sftflow] speed: {self.what} ({self.why})"
 
 
-def choose(config, sft: dict, model_kw: dict, has_cuda: bool,
-           lengths: list[int] | None = None) -> tuple[dict, list[Choice]]:
+def choose(config, sft: dict, model_kw: dict, has_cuda: bool, lengths: list[int] | None = None,
+           plan=None) -> tuple[dict, list[Choice]]:
     """(sft, choices): a copy of the training settings with the faster defaults filled in where unset.
-    `lengths`: token counts of the training rows (for the micro-batch token budget)."""
+    `lengths`: token counts of the training rows (for the micro-batch token budget); `plan`: the run's memory
+    plan (sftflow.memory.fit.training_plan), None when the model's config.json could not be read."""
     sft, choices = dict(sft), []
     if _trained_tokens_head(config, has_cuda):
         choices.append(Choice("LM head on trained tokens only", "TRL projects only label positions on CUDA; on "
@@ -41,10 +44,10 @@ def choose(config, sft: dict, model_kw: dict, has_cuda: bool,
     attention = str(model_kw.get("attn_implementation") or "sdpa")
 
     if "gradient_checkpointing" not in user:
-        sft["gradient_checkpointing"], why = _checkpointing(config, has_cuda)
+        sft["gradient_checkpointing"], why = _checkpointing(plan, has_cuda)
         choices.append(Choice(f"gradient_checkpointing: {str(sft['gradient_checkpointing']).lower()}", why))
 
-    choices += _micro_batch(config, sft, lengths or [], has_cuda)
+    choices += _micro_batch(config, sft, lengths or [], has_cuda, plan)
 
     one_row = sft.get("per_device_train_batch_size") == 1  # one row per micro-batch: nothing padded or grouped
     if not one_row and not any(k in user for k in ("packing", "padding_free", "train_sampling_strategy")):
@@ -70,7 +73,7 @@ def choose(config, sft: dict, model_kw: dict, has_cuda: bool,
     return sft, choices
 
 
-def _micro_batch(config, sft: dict, lengths: list[int], has_cuda: bool) -> list[Choice]:
+def _micro_batch(config, sft: dict, lengths: list[int], has_cuda: bool, plan) -> list[Choice]:
     """Split the examples per optimizer step into micro-batches that hold about `micro_batch_tokens` tokens,
     with gradient accumulation making up the rest: the examples per optimizer step are kept exactly (the
     Trainer normalises the loss by the tokens of the whole accumulated batch, so the gradient is the same).
@@ -83,13 +86,13 @@ def _micro_batch(config, sft: dict, lengths: list[int], has_cuda: bool) -> list[
     if sft.get("packing") or sft.get("padding_free") or per_device == 1:
         return []  # a packed row is its own token budget; one row cannot be split
     budget = config.train.micro_batch_tokens or (None if has_cuda else CPU_MICRO_BATCH_TOKENS)
-    row = _p95(lengths, sft.get("max_length"))
+    row = _p95(lengths, sft.get("max_length", trl_defaults("sft")["max_length"]))
     if budget and row:
         wanted, why = max(1, budget // row), (f"a budget of {budget} tokens per micro-batch"
                                               f"{'' if config.train.micro_batch_tokens else ' on CPU'}, "
                                               f"95% of training rows have <= {row} tokens")
     elif has_cuda:
-        wanted, why = _largest_fitting(config, per_device)
+        wanted, why = _largest_fitting(plan, per_device)
     else:
         return []
     micro = max(d for d in range(1, per_device + 1) if per_device % d == 0 and d <= wanted)
@@ -109,18 +112,16 @@ def _p95(lengths: list[int], max_length) -> int | None:
     return min(row, int(max_length)) if max_length else row
 
 
-def _largest_fitting(config, per_device: int) -> tuple[int, str]:
+def _largest_fitting(plan, per_device: int) -> tuple[int, str]:
     """The largest micro-batch the memory plan fits on this GPU (per_device when it fits or is unknown)."""
     from dataclasses import replace
 
-    from sftflow.errors import UserError
-    from sftflow.plan.estimate import estimate, plan_inputs
+    from sftflow.memory.estimate import estimate
 
-    try:
-        arch, setup = plan_inputs(config, "cuda")
-    except UserError:
+    if plan is None:
         return per_device, ""
-    capacity, name = _capacity(True)
+    arch, setup = plan
+    capacity, name = memory_capacity(True)
     for micro in range(per_device, 0, -1):
         if per_device % micro == 0 and estimate(arch, replace(setup, batch_size=micro)).peak <= 0.9 * capacity:
             return micro, f"the memory plan fits {micro} rows per micro-batch on {name}, not {per_device}"
@@ -157,20 +158,17 @@ def trained_tokens_head() -> None:
     trl_utils._use_triton = compact
 
 
-def _checkpointing(config, has_cuda: bool) -> tuple[bool, str]:
+def _checkpointing(plan, has_cuda: bool) -> tuple[bool, str]:
     """Off when the memory plan says the run fits without it; on (TRL's default) otherwise or when unknown."""
     from dataclasses import replace
 
-    from sftflow.errors import UserError
-    from sftflow.plan.estimate import GIB, estimate, plan_inputs
+    from sftflow.memory.estimate import GIB, estimate
 
-    device = "cuda" if has_cuda else "cpu"
-    try:
-        arch, setup = plan_inputs(config, device)
-    except UserError:
+    if plan is None:
         return True, "the model's config.json could not be read to plan memory; TRL's default"
+    arch, setup = plan
     peak = estimate(arch, replace(setup, gradient_checkpointing=False)).peak
-    capacity, where = _capacity(has_cuda)
+    capacity, where = memory_capacity(has_cuda)
     if capacity is None:
         return True, "the memory available could not be read; TRL's default"
     if peak <= MEMORY_SHARE * capacity:
@@ -178,24 +176,6 @@ def _checkpointing(config, has_cuda: bool) -> tuple[bool, str]:
                        "recomputing activations would only cost time")
     return True, (f"the plan needs {peak / GIB:.1f} GiB without it, more than {MEMORY_SHARE:.0%} of {where}'s "
                   f"{capacity / GIB:.1f} GiB")
-
-
-def _capacity(has_cuda: bool) -> tuple[int | None, str]:
-    if has_cuda:
-        import torch
-
-        return torch.cuda.get_device_properties(0).total_memory, torch.cuda.get_device_name(0)
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024, "this machine's available memory"
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"), "this machine's memory"
-    except (ValueError, OSError, AttributeError):
-        return None, ""
 
 
 def _importable(name: str) -> bool:

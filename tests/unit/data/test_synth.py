@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
 
 import pytest
 
@@ -55,8 +55,8 @@ class Stub:
 
 def _synth_answer(seed: int) -> str:
     sql = "SELECT b FROM missing_table" if seed == BAD_SEED else "SELECT a FROM t"
-    row = {"sql_prompt": f"What is a? ({seed})", "sql_context": f"CREATE TABLE t (a INT); INSERT INTO t VALUES ({seed});",
-           "sql": sql}
+    row = {"sql_prompt": f"What is a? ({seed})",
+           "sql_context": f"CREATE TABLE t (a INT); INSERT INTO t VALUES ({seed});", "sql": sql}
     return f"Here is the example:\n```json\n{json.dumps(row)}\n```\nHope it helps {{not json}}."
 
 
@@ -65,33 +65,10 @@ def _judge_answer(user: str) -> str:
     return "I cannot tell." if score == "none" else f"Score: {score} out of 10"
 
 
-class Handler(BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        status, text = self.server.stub.answer(body["messages"][-1]["content"])
-        payload = text if status != 200 else json.dumps(
-            {"object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assistant", "content": text}}]})
-        data = payload.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):  # keep test output quiet
-        pass
-
-
 @pytest.fixture
-def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.stub = Stub()
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    httpd.base_url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
+def server(openai_stub):
+    stub = Stub()
+    return SimpleNamespace(stub=stub, base_url=openai_stub(lambda body: stub.answer(body["messages"][-1]["content"])))
 
 
 def _records(path) -> list[dict]:

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from sftflow.demo.sql_data import DOMAINS, SHAPES, generate_rows, run_query, write_splits
+from sftflow.demo.sql_data import DOMAINS, SHAPES, generate_rows, write_splits
+from sftflow.sql_sandbox import run_query
 
 KEYS = {"id", "domain", "shape", "sql_prompt", "sql_context", "sql"}
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from sftflow.config import load_config
-from sftflow.merge.models import check_recipe, load_recipe, mergekit_config, model_names
-from sftflow.merge.run import is_recipe, output_path
+from sftflow.merge.recipes import check_recipe, load_recipe, mergekit_config, model_names
+from sftflow.merge.run import output_path, read_recipe
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "merge"
 RECIPES = sorted(EXAMPLES.glob("*.yml"))
@@ -22,7 +22,7 @@ def test_recipe_is_a_valid_mergekit_configuration(path):
 
     recipe = load_recipe(path)
     check_recipe(recipe, str(path))
-    assert is_recipe(path)
+    assert read_recipe(path)
     names = model_names(recipe)
     config = MergeConfiguration.model_validate(mergekit_config(recipe, {name: name for name in names}))
     assert config.merge_method == recipe["merge_method"] and config.base_model is not None
@@ -31,7 +31,7 @@ def test_recipe_is_a_valid_mergekit_configuration(path):
 def test_lora_merge_config_uses_the_teaching_workflow_keys():
     path = EXAMPLES / "sql_lora.yaml"
     config = load_config(path)
-    assert not is_recipe(path)
+    assert read_recipe(path) is None
     assert config.workflow.peft_base_model_path == config.model["model_name_or_path"]
     assert config.merge.parity_check is True
     assert output_path(config, Path("runs/gemma-3-270m-sql-lora")) == Path(

@@ -5,15 +5,16 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import torch
 from safetensors.torch import load_file
 
 from sftflow.errors import UserError
-from sftflow.merge.lora import merge_adapter, resolve_adapter
-from sftflow.merge.output import MERGE_MANIFEST
-from sftflow.merge.parity import parity_prompts
+from sftflow.models.lora_merge import merge_adapter, resolve_adapter
+from sftflow.models.output import MERGE_MANIFEST
+from sftflow.models.parity import parity_prompts
 
 MODEL_FILES = {"model.safetensors", "config.json", "generation_config.json", "tokenizer.json",
                "tokenizer_config.json", "chat_template.jinja", MERGE_MANIFEST}
@@ -126,12 +127,16 @@ def test_failed_parity_check_is_a_user_error_and_writes_nothing(lora_adapter, tm
 
 
 def test_run_directory_gives_best_checkpoint_only_when_a_metric_chose_it(fake_run):
+    def located(path):
+        ref = resolve_adapter(path, "test")
+        return Path(ref.location), ref.run_dir
+
     run = fake_run(best_metric=None)
-    assert resolve_adapter(run, "test") == (run / "final", run)
+    assert located(run) == (run / "final", run)
     (run / "manifest.json").write_text(json.dumps({**json.loads((run / "manifest.json").read_text()),
                                                    "best_metric": 0.5}))
-    assert resolve_adapter(run, "test") == (run / "checkpoint-2", run)
-    assert resolve_adapter(run / "final", "test") == (run / "final", run)  # a folder inside a run knows its run
+    assert located(run) == (run / "checkpoint-2", run)
+    assert located(run / "final") == (run / "final", run)  # a folder inside a run knows its run
 
 
 def test_adapter_trained_on_4bit_base_merges_into_full_precision(fake_run, tmp_path, capsys):

@@ -9,8 +9,8 @@ import yaml
 from safetensors.torch import load_file
 
 from sftflow.errors import UserError
-from sftflow.merge.models import merge_models
-from sftflow.merge.output import MERGE_MANIFEST
+from sftflow.merge.recipes import merge_models
+from sftflow.models.output import MERGE_MANIFEST
 
 
 def weights(folder) -> dict:
@@ -93,7 +93,7 @@ def test_vocabulary_mismatch_is_refused_unless_a_tokenizer_is_named(tiny_pair, m
 
 
 def test_a_run_directory_is_merged_into_its_base_first(fake_run, tiny_model_dir, tmp_path, monkeypatch, capsys):
-    from sftflow.merge.lora import merge_adapter
+    from sftflow.models.lora_merge import merge_adapter
 
     monkeypatch.setenv("SFTFLOW_CACHE", str(tmp_path / "cache"))
     run = fake_run()
@@ -103,7 +103,7 @@ def test_a_run_directory_is_merged_into_its_base_first(fake_run, tiny_model_dir,
     assert max_diff(weights(tmp_path / "out"), weights(tmp_path / "direct")) < 1e-6
     assert len(list((tmp_path / "cache" / "merged-adapters").iterdir())) == 1
     merge_models(spec, tmp_path / "again", False)
-    assert "using the merged adapter cached" in capsys.readouterr().out
+    assert "using the adapter merged earlier" in capsys.readouterr().out
 
 
 def test_a_full_fine_tune_run_directory_is_its_final_model(tiny_pair, tmp_path):
@@ -131,13 +131,13 @@ def test_refuses_a_different_model_unless_overwrite(tiny_pair, tmp_path):
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"merge_method": "tie"}, "merge_method must be one of .* got 'tie' \\(did you mean 'ties'\\?\\)"),
+    ({"merge_method": "tie"}, "unknown merge_method 'tie' \\(known: .*\\); did you mean 'ties'\\?"),
     ({"base_modle": "x"}, "unknown recipe key 'base_modle' \\(did you mean 'base_model'\\?\\)"),
     ({"slices": []}, "slices and modules are mergekit-only"),
     ({"base_model": None}, "ties needs a base_model"),
     ({"models": [{"model": "a", "parameters": {"wieght": 1}}]}, "no parameter 'wieght' \\(did you mean 'weight'"),
     ({"models": "a"}, "'models' must be a list"),
-    ({"merge_method": "slerp", "parameters": {"t": 0.5}}, "slerp interpolates two models"),
+    ({"merge_method": "slerp", "parameters": {"t": 0.5}}, "slerp takes 2 models"),
     ({"models": [{"model": "/nonexistent/model"}]}, "model not found: /nonexistent/model"),
 ])
 def test_recipe_errors_name_the_problem(tmp_path, change, message):
@@ -148,7 +148,7 @@ def test_recipe_errors_name_the_problem(tmp_path, change, message):
 
 
 def test_run_recipe_reads_paths_next_to_the_recipe(tiny_pair, tmp_path, monkeypatch):
-    from sftflow.merge.run import is_recipe, run_recipe
+    from sftflow.merge.run import read_recipe, run_recipe
 
     a, b = tiny_pair
     shutil.copytree(a, tmp_path / "models" / "a")
@@ -157,6 +157,6 @@ def test_run_recipe_reads_paths_next_to_the_recipe(tiny_pair, tmp_path, monkeypa
     path.write_text(yaml.safe_dump({"merge_method": "slerp", "base_model": "a", "models": [{"model": "a"},
                                     {"model": "b"}], "parameters": {"t": 1.0}, "output_dir": "merged"}))
     monkeypatch.chdir(tmp_path)
-    assert is_recipe(path) and not is_recipe(tmp_path / "missing.yml")
+    assert read_recipe(path) and read_recipe(tmp_path / "missing.yml") is None
     assert run_recipe(path, overwrite=False) == tmp_path / "merged"
     assert max_diff(weights(tmp_path / "merged"), weights(b)) < 1e-6

@@ -7,12 +7,13 @@ import pytest
 
 from sftflow.config import load_config
 from sftflow.errors import UserError
-from sftflow.plan.architecture import KNOWN_CONFIGS, architecture
-from sftflow.plan.estimate import GIB, estimate, estimate_config, plan_inputs
-from sftflow.plan.gpus import gpu_memory
-from sftflow.plan.run import plan_warning, run
-from sftflow.plan.setup import Setup, setup_from_config
-from sftflow.plan.suggest import more_gpus, suggestions
+from sftflow.memory.architecture import KNOWN_CONFIGS, architecture
+from sftflow.memory.estimate import GIB, estimate, estimate_config, plan_inputs
+from sftflow.memory.fit import oom_warning
+from sftflow.memory.gpus import gpu_memory
+from sftflow.memory.setup import Setup, setup_from_config
+from sftflow.memory.suggest import more_gpus, suggestions
+from sftflow.plan.run import run
 
 QLORA = Path(__file__).resolve().parents[3] / "examples" / "court_headnotes" / "qlora.yaml"
 FULL_FT = {"use_peft": "false", "load_in_4bit": "false", "optim": "adamw_torch_fused"}  # bf16, batch 1, 8192
@@ -124,7 +125,7 @@ def test_checkpointing_and_fused_loss_shrink_activations():
 
 
 def test_cpu_mode_has_no_cuda_context_and_no_gpu_only_settings(monkeypatch):
-    from sftflow.train import device
+    from sftflow import device
 
     monkeypatch.setattr(device, "cpu_bf16", lambda: None)  # a CPU without bf16 instructions
     setup = setup_from_config(load_config(QLORA), device="cpu")
@@ -140,12 +141,15 @@ def test_trl_defaults_fill_unset_keys():
     assert setup.mixed_precision  # bf16 unless told otherwise, on a GPU
 
 
-def test_plan_warning_is_silent_without_a_gpu():
-    import torch
-
-    if torch.cuda.is_available():
-        pytest.skip("this machine has a GPU")
-    assert plan_warning(load_config(QLORA, FULL_FT)) is None
+def test_oom_warning_names_the_peak_the_gpu_and_a_change_that_fits():
+    config = load_config(QLORA, FULL_FT)
+    plan = plan_inputs(config, "cuda")
+    peak = estimate(*plan).peak
+    assert oom_warning(plan, int(peak * 1.01), "a big GPU", "x.yaml") is None
+    warning = oom_warning(plan, int(peak * 0.5), "a small GPU", "x.yaml")
+    assert f"{peak / GIB:.1f} GiB" in warning and "a small GPU" in warning and "to fit:" in warning
+    assert "`sftflow plan x.yaml`" in warning
+    assert oom_warning(None, 1, "any GPU", "x.yaml") is None  # no config.json offline: nothing to say
 
 
 def test_unknown_gpu_and_strategy_are_user_errors():

@@ -14,8 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sftflow.data.curate.near import NUM_PERM, SHINGLE_WORDS, matches_in
-from sftflow.data.curate.rows import (check_outputs, compared_by, normalize, read_rows, row_text, snippet,
-                                      write_report, write_rows)
+from sftflow.data.curate.rows import (
+    check_outputs,
+    compared_by,
+    normalize,
+    read_rows,
+    row_text,
+    snippet,
+    write_report,
+    write_rows,
+)
 
 KINDS = ("exact", "near", "ngram")  # strongest first: an item is reported under the first that matched
 

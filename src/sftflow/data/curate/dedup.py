@@ -11,8 +11,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sftflow.data.curate.near import NUM_PERM, SHINGLE_WORDS, UnionFind, similar_pairs
-from sftflow.data.curate.rows import (check_outputs, compared_by, normalize, read_rows, report_path_for, row_text,
-                                      snippet, write_report, write_rows)
+from sftflow.data.curate.rows import (
+    check_outputs,
+    compared_by,
+    normalize,
+    read_rows,
+    report_path_for,
+    row_text,
+    snippet,
+    write_report,
+    write_rows,
+)
 
 EXAMPLES_PER_CLUSTER = 3
 KEEP_RULE = "first occurrence in file order"

@@ -11,8 +11,17 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from sftflow.data.curate.rows import (check_outputs, compared_by, field_text, read_rows, report_path_for,
-                                      row_text, snippet, write_report, write_rows)
+from sftflow.data.curate.rows import (
+    check_outputs,
+    compared_by,
+    field_text,
+    read_rows,
+    report_path_for,
+    row_text,
+    snippet,
+    write_report,
+    write_rows,
+)
 from sftflow.errors import UserError
 
 EXAMPLES_PER_RULE = 3
@@ -123,20 +132,16 @@ def _script(script: str, share: float) -> Rule:
 
 def sql_problem(context, sql, timeout_s: float = 2.0) -> str | None:
     """Why a gold query is unusable (context fails, query fails, no rows), or None when it is fine."""
-    from sftflow.eval.sql_execution import _Rejected, _Sandbox, _strip_sql
+    from sftflow.sql_sandbox import Rejected, run_query
 
     if is_empty(context) or is_empty(sql):
         return "empty or missing SQL context or query"
-    sandbox = _Sandbox()
     try:
-        sandbox.setup(str(context))
-        rows = sandbox.query(_strip_sql(str(sql)), timeout_s)
+        rows = run_query(str(context), str(sql), timeout_s)
     except ValueError as e:  # the context script failed
         return str(e)
-    except _Rejected as e:
+    except Rejected as e:
         return f"query failed: {e}"
-    finally:
-        sandbox.close()
     if not rows or all(value is None for row in rows for value in row):
         return "query returns no rows" if not rows else "query returns only NULL"
     return None

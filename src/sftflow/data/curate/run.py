@@ -56,7 +56,7 @@ def filter_rows(config, out: Path, split: str, rules: dict, judge: dict | None =
     paths, templates = _splits_as_files(config, out)
     tokenizer = None
     if rules.get("min_tokens") or rules.get("max_tokens"):
-        from sftflow.train.model import tokenizer_for
+        from sftflow.models.loading import tokenizer_for
 
         tokenizer = tokenizer_for(config)[1]
     output = out / f"{split}.filtered.jsonl"
@@ -103,11 +103,12 @@ def synth(config, out: Path, prompt: Path, base_url: str, model: str, per_seed: 
 
 def stats(config, out: Path) -> dict:
     from sftflow.data.curate.stats import dataset_stats
-    from sftflow.train.model import tokenizer_for
+    from sftflow.models.loading import tokenizer_for
+    from sftflow.settings import effective
 
     paths, templates = _splits_as_files(config, out)
     tokenizer = tokenizer_for(config)[1]
+    settings = effective(config)
     return dataset_stats(paths, out / "stats.json", png_path=out / "lengths.png", templates=templates,
                          tokenizer=tokenizer, data_format=config.workflow.fine_tuning_data_format,
-                         max_length=config.sft.get("max_length", 1024),
-                         truncation_mode=config.sft.get("truncation_mode", "keep_start"))
+                         max_length=settings.max_length, truncation_mode=settings.truncation_mode)

@@ -11,9 +11,17 @@ import statistics
 from pathlib import Path
 
 from sftflow.data.curate.dedup import exact_clusters
-from sftflow.data.curate.rows import check_outputs, compared_by, field_text, normalize, read_rows, row_text, write_report
-from sftflow.run_dir import write_atomic
 from sftflow.data.curate.filters import is_empty
+from sftflow.data.curate.rows import (
+    check_outputs,
+    compared_by,
+    field_text,
+    normalize,
+    read_rows,
+    row_text,
+    write_report,
+)
+from sftflow.run_dir import write_atomic
 
 BINS = 40
 

@@ -12,11 +12,6 @@ LONG = ("a long free text question about the quarterly sales report that compare
         "against the budget agreed with the board at the start of the year")
 
 
-def write_jsonl(path, rows):
-    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
-    return path
-
-
 @pytest.fixture(scope="module")
 def splits():
     """60 train rows, 20 test rows with an exact copy (test 2 = train 5) and a near copy (test 7 ~ train 9)."""
@@ -30,11 +25,11 @@ def splits():
 
 
 @pytest.fixture
-def files(tmp_path, splits):
+def files(jsonl, tmp_path, splits):
     train, test, validation = splits
-    return (write_jsonl(tmp_path / "train.jsonl", train),
-            {"validation": write_jsonl(tmp_path / "validation.jsonl", validation),
-             "test": write_jsonl(tmp_path / "test.jsonl", test)})
+    return (jsonl(tmp_path / "train.jsonl", train),
+            {"validation": jsonl(tmp_path / "validation.jsonl", validation),
+             "test": jsonl(tmp_path / "test.jsonl", test)})
 
 
 def test_planted_exact_and_near_copies_are_found_and_nothing_else(tmp_path, files):

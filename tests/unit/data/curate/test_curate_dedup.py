@@ -21,11 +21,6 @@ TEXT40 = ("the patient arrived at the clinic on monday morning with a persistent
 NEAR40 = TEXT40.replace(" fluids ", " water ")
 
 
-def write_jsonl(path, rows):
-    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
-    return path
-
-
 def read_jsonl(path):
     return [json.loads(line) for line in path.read_text().splitlines()]
 
@@ -35,9 +30,9 @@ def rows():
     return generate_rows(60, seed=11)
 
 
-def test_planted_exact_duplicates_are_removed_and_the_first_kept(tmp_path, rows):
+def test_planted_exact_duplicates_are_removed_and_the_first_kept(jsonl, tmp_path, rows):
     shouted = {**rows[3], "sql_prompt": "  " + rows[3]["sql_prompt"].upper().replace(" ", "   ")}
-    data = write_jsonl(tmp_path / "in.jsonl", rows + [shouted, dict(rows[10])])
+    data = jsonl(tmp_path / "in.jsonl", rows + [shouted, dict(rows[10])])
     report = dedup_file(data, tmp_path / "out.jsonl", fields=FIELDS)
     clusters = [(c["kind"], c["kept"], c["removed"]) for c in report["clusters"]]
     assert sorted(clusters) == [("exact", 3, [60]), ("exact", 10, [61])]
@@ -58,10 +53,10 @@ def test_one_word_changed_in_40_words_is_a_near_duplicate(rows):
     assert find_duplicates([TEXT40] + others + [NEAR40], threshold=0.8).clusters == []
 
 
-def test_near_copy_of_a_generated_row_is_found(tmp_path, rows):
+def test_near_copy_of_a_generated_row_is_found(jsonl, tmp_path, rows):
     words = rows[7]["sql_prompt"].split()
     words[1] = "zebra"
-    data = write_jsonl(tmp_path / "in.jsonl", rows + [{**rows[7], "sql_prompt": " ".join(words)}])
+    data = jsonl(tmp_path / "in.jsonl", rows + [{**rows[7], "sql_prompt": " ".join(words)}])
     report = dedup_file(data, tmp_path / "out.jsonl", fields=FIELDS, threshold=0.8)
     assert [(c["kind"], c["kept"], c["removed"]) for c in report["clusters"]] == [("near", 7, [60])]
     assert report["clusters"][0]["lowest_jaccard"] >= 0.8
@@ -77,17 +72,17 @@ def test_near_pairs_are_joined_into_one_cluster():
     assert found.keep == [0, 1]
 
 
-def test_rendered_conversation_ignores_columns_the_templates_do_not_use(tmp_path, rows):
+def test_rendered_conversation_ignores_columns_the_templates_do_not_use(jsonl, tmp_path, rows):
     templates = PromptTemplates({"user": "{{ sql_prompt }}\n{{ sql_context }}", "assistant": "{{ sql }}"}, "inline")
-    data = write_jsonl(tmp_path / "in.jsonl", rows[:20] + [{**rows[4], "id": 999, "domain": "other"}])
+    data = jsonl(tmp_path / "in.jsonl", rows[:20] + [{**rows[4], "id": 999, "domain": "other"}])
     by_conversation = dedup_file(data, tmp_path / "a.jsonl", templates=templates)
     by_all_fields = dedup_file(data, tmp_path / "b.jsonl")
     assert by_conversation["exact_duplicates_removed"] == 1
     assert by_all_fields["exact_duplicates_removed"] == 0
 
 
-def test_same_input_gives_identical_bytes(tmp_path, rows):
-    data = write_jsonl(tmp_path / "in.jsonl", rows + [rows[0], rows[1]])
+def test_same_input_gives_identical_bytes(jsonl, tmp_path, rows):
+    data = jsonl(tmp_path / "in.jsonl", rows + [rows[0], rows[1]])
     out, report = tmp_path / "out.jsonl", tmp_path / "out.report.json"
     dedup_file(data, out, fields=FIELDS)
     first = out.read_bytes(), report.read_bytes()
@@ -97,10 +92,10 @@ def test_same_input_gives_identical_bytes(tmp_path, rows):
     assert (tmp_path / "other.jsonl").read_bytes() == first[0]
 
 
-def test_same_bytes_from_another_process_with_another_hash_seed(tmp_path, rows):
+def test_same_bytes_from_another_process_with_another_hash_seed(jsonl, tmp_path, rows):
     """Python salts str hashes per process: set order must never reach the output."""
     near = {**rows[5], "sql_prompt": rows[5]["sql_prompt"] + " today"}
-    data = write_jsonl(tmp_path / "in.jsonl", rows + [rows[0], near])
+    data = jsonl(tmp_path / "in.jsonl", rows + [rows[0], near])
     dedup_file(data, tmp_path / "a.jsonl", fields=FIELDS)
     script = ("import sys; from sftflow.data.curate.dedup import dedup_file; "
               "dedup_file(sys.argv[1], sys.argv[2], fields=sys.argv[3].split(','))")
@@ -117,8 +112,8 @@ def test_threshold_must_be_a_similarity():
         find_duplicates(["a b c", "a b d"], threshold=0)
 
 
-def test_refuses_to_overwrite_its_input(tmp_path, rows):
-    data = write_jsonl(tmp_path / "in.jsonl", rows + [rows[0]])
+def test_refuses_to_overwrite_its_input(jsonl, tmp_path, rows):
+    data = jsonl(tmp_path / "in.jsonl", rows + [rows[0]])
     before = data.read_bytes()
     (tmp_path / "link.jsonl").symlink_to(data)
     for output, report in ((data, None), (tmp_path / "link.jsonl", None), (tmp_path / "out.jsonl", data)):
@@ -128,8 +123,8 @@ def test_refuses_to_overwrite_its_input(tmp_path, rows):
     assert not (tmp_path / "out.jsonl").exists()
 
 
-def test_a_missing_field_is_named(tmp_path, rows):
-    data = write_jsonl(tmp_path / "in.jsonl", [rows[0], {"sql": "SELECT 1"}])
+def test_a_missing_field_is_named(jsonl, tmp_path, rows):
+    data = jsonl(tmp_path / "in.jsonl", [rows[0], {"sql": "SELECT 1"}])
     with pytest.raises(UserError, match="row 1 has no field 'sql_prompt'"):
         dedup_file(data, tmp_path / "out.jsonl", fields=FIELDS)
 

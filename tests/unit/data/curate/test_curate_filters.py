@@ -12,11 +12,6 @@ FIELDS = ["sql_prompt", "sql_context", "sql"]
 REQUIRED = ["sql_prompt", "sql_context", "sql"]
 
 
-def write_jsonl(path, rows):
-    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
-    return path
-
-
 def table_of(row):
     return re.search(r"CREATE TABLE (\w+)", row["sql_context"]).group(1)
 
@@ -40,15 +35,15 @@ def planted():
     return rows, expected
 
 
-def run_all_rules(tmp_path, rows, output="out.jsonl"):
-    return filter_file(write_jsonl(tmp_path / "in.jsonl", rows), tmp_path / output, fields=FIELDS,
+def run_all_rules(jsonl, tmp_path, rows, output="out.jsonl"):
+    return filter_file(jsonl(tmp_path / "in.jsonl", rows), tmp_path / output, fields=FIELDS,
                        required_fields=REQUIRED, min_chars=50, max_chars=2000, include={"sql": r"^SELECT\b"},
                        exclude={"sql_prompt": r"(?i)\btodo\b"}, sql_check=True)
 
 
-def test_each_rule_removes_exactly_its_planted_rows(tmp_path, planted):
+def test_each_rule_removes_exactly_its_planted_rows(jsonl, tmp_path, planted):
     rows, expected = planted
-    report = run_all_rules(tmp_path, rows)
+    report = run_all_rules(jsonl, tmp_path, rows)
     removed = {r["rule"]: [e["index"] for e in r["examples"]] for r in report["rules"]}
     assert {r["rule"]: r["removed"] for r in report["rules"]} == {k: len(v) for k, v in expected.items()}
     assert removed == {k: v[:3] for k, v in expected.items()}  # examples: the first 3 of each
@@ -58,8 +53,8 @@ def test_each_rule_removes_exactly_its_planted_rows(tmp_path, planted):
     assert report["rows_out"] == 30 - len(gone)
 
 
-def test_reasons_say_what_is_wrong(tmp_path, planted):
-    report = run_all_rules(tmp_path, planted[0])
+def test_reasons_say_what_is_wrong(jsonl, tmp_path, planted):
+    report = run_all_rules(jsonl, tmp_path, planted[0])
     reasons = {e["index"]: e["reason"] for r in report["rules"] for e in r["examples"]}
     assert reasons[10] == "empty or missing: sql_prompt"
     assert reasons[12] == "empty or missing: sql_context"
@@ -77,7 +72,7 @@ def test_sql_problem_directly():
     assert sql_problem(context, "") == "empty or missing SQL context or query"
 
 
-def test_token_limits_use_the_chat_template(tmp_path, tiny_model_dir):
+def test_token_limits_use_the_chat_template(jsonl, tmp_path, tiny_model_dir):
     from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
@@ -86,7 +81,7 @@ def test_token_limits_use_the_chat_template(tmp_path, tiny_model_dir):
     messages = [templates.render(row, i) for i, row in enumerate(rows)]
     lengths = [len(tokenizer.apply_chat_template(m, tokenize=True, return_dict=True)["input_ids"]) for m in messages]
     rows.append({**rows[0], "sql_prompt": rows[0]["sql_prompt"] + " and then more" * 40})
-    data = write_jsonl(tmp_path / "in.jsonl", rows)
+    data = jsonl(tmp_path / "in.jsonl", rows)
     report = filter_file(data, tmp_path / "out.jsonl", templates=templates, tokenizer=tokenizer,
                          min_tokens=min(lengths), max_tokens=max(lengths))
     assert [(r["rule"], r["removed"]) for r in report["rules"]] == [("min_tokens", 0), ("max_tokens", 1)]
@@ -96,15 +91,15 @@ def test_token_limits_use_the_chat_template(tmp_path, tiny_model_dir):
     assert tighter["rules"][0]["removed"] == 1 + sum(n == max(lengths) for n in lengths)
 
 
-def test_same_input_gives_identical_bytes(tmp_path, planted):
-    run_all_rules(tmp_path, planted[0])
+def test_same_input_gives_identical_bytes(jsonl, tmp_path, planted):
+    run_all_rules(jsonl, tmp_path, planted[0])
     first = (tmp_path / "out.jsonl").read_bytes(), (tmp_path / "out.report.json").read_bytes()
-    run_all_rules(tmp_path, planted[0])
+    run_all_rules(jsonl, tmp_path, planted[0])
     assert ((tmp_path / "out.jsonl").read_bytes(), (tmp_path / "out.report.json").read_bytes()) == first
 
 
-def test_refusals_are_user_errors(tmp_path, planted):
-    data = write_jsonl(tmp_path / "in.jsonl", planted[0])
+def test_refusals_are_user_errors(jsonl, tmp_path, planted):
+    data = jsonl(tmp_path / "in.jsonl", planted[0])
     with pytest.raises(UserError, match="same file as the input"):
         filter_file(data, data, sql_check=True)
     with pytest.raises(UserError, match="no filter rule"):
@@ -115,10 +110,10 @@ def test_refusals_are_user_errors(tmp_path, planted):
         filter_file(data, tmp_path / "out.jsonl", include={"sql": "("})
 
 
-def test_script_filter_keeps_rows_mostly_in_one_script(tmp_path):
+def test_script_filter_keeps_rows_mostly_in_one_script(jsonl, tmp_path):
     rows = [{"q": "How many rows are there?"}, {"q": "Сколько строк в таблице?"},
             {"q": "How many строк?"}, {"q": "12345 !!"}]
-    report = filter_file(write_jsonl(tmp_path / "in.jsonl", rows), tmp_path / "out.jsonl", fields=["q"],
+    report = filter_file(jsonl(tmp_path / "in.jsonl", rows), tmp_path / "out.jsonl", fields=["q"],
                          script="latin", min_script_share=0.8)
     kept = [json.loads(line)["q"] for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert kept == ["How many rows are there?"]

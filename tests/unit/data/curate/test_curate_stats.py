@@ -11,18 +11,13 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 TEMPLATES = PromptTemplates({"user": "{{ sql_context }}\n\n{{ sql_prompt }}", "assistant": "{{ sql }}"}, "inline")
 
 
-def write_jsonl(path, rows):
-    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
-    return path
-
-
 @pytest.fixture
-def split_files(tmp_path):
+def split_files(jsonl, tmp_path):
     rows = generate_rows(50, seed=9)
     train = rows[:40] + [dict(rows[2])]  # one exact duplicate
     train[7] = {**train[7], "sql_prompt": ""}  # one empty field
-    return {"train": write_jsonl(tmp_path / "train.jsonl", train),
-            "test": write_jsonl(tmp_path / "test.jsonl", rows[40:])}
+    return {"train": jsonl(tmp_path / "train.jsonl", train),
+            "test": jsonl(tmp_path / "test.jsonl", rows[40:])}
 
 
 @pytest.fixture(scope="module")

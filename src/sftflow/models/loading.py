@@ -1,4 +1,4 @@
-"""Model and tokenizer loading: local folders, Hub ids, and GGUF files (converted once to safetensors)."""
+"""Loading models and tokenizers (local folders, Hub ids), and GGUF files converted once to safetensors."""
 
 import hashlib
 import os
@@ -6,24 +6,9 @@ import shutil
 from pathlib import Path
 
 from sftflow.errors import UserError
+from sftflow.paths import cache_root
 
 AUTO_CLASSES = ("AutoModelForCausalLM", "AutoModelForImageTextToText")
-
-
-def cache_root() -> Path:
-    return Path(os.environ.get("SFTFLOW_CACHE", Path.home() / ".cache" / "sftflow"))
-
-
-def resolve_model(name: str | None, config) -> str:
-    """A local model folder (GGUF files converted to one), or a Hub id; a missing local path is an error."""
-    if not name:
-        raise UserError("no model: set 'model_name_or_path'", config.where)
-    local = config.resolve_path(name)
-    if local is not None:
-        return str(gguf_to_safetensors(local) if local.suffix == ".gguf" else local)
-    if name.startswith((".", "/", "~")) or name.count("/") > 1 or name.endswith(".gguf"):
-        raise UserError(f"model path does not exist: {name}", config.where)
-    return name
 
 
 def gguf_to_safetensors(gguf: Path) -> Path:
@@ -51,15 +36,22 @@ def gguf_to_safetensors(gguf: Path) -> Path:
     return target
 
 
-def tokenizer_for(config) -> tuple[str, object]:
-    """(resolved model path, its tokenizer with the config's chat template if one is given)."""
-    model_path = resolve_model(config.model.get("model_name_or_path"), config)
+def config_model(config):
+    """The ModelRef of the config's model_name_or_path (relative paths: as written, else beside the file)."""
+    from sftflow.models.reference import resolve
+
+    return resolve(config.model.get("model_name_or_path"), config.where, config.base_dir)
+
+
+def tokenizer_for(config, ref=None) -> tuple[object, object]:
+    """(the config's ModelRef, its tokenizer with the config's chat template if one is given)."""
+    ref = ref or config_model(config)
     template = config.sft.get("chat_template_path")
     template_path = config.resolve_path(template) if template else None
     if template and (template_path is None or not template_path.is_file()):
         raise UserError(f"chat_template_path does not exist: {template}", config.where)
     trust = bool(config.sft.get("trust_remote_code", False))
-    return model_path, load_tokenizer(model_path, trust, config.where, template_path)
+    return ref, load_tokenizer(ref.tokenizer_location(), trust, config.where, template_path)
 
 
 def load_tokenizer(name: str, trust_remote_code: bool, where: str, chat_template_path: Path | None = None):
@@ -76,6 +68,13 @@ def load_tokenizer(name: str, trust_remote_code: bool, where: str, chat_template
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token  # padding is masked out of the loss by the collator
     return tokenizer
+
+
+def chat_ids(tokenizer, messages: list[dict], add_generation_prompt: bool = False) -> list[int]:
+    """Token ids of messages under the tokenizer's chat template (the template adds any BOS itself): the one
+    place messages become tokens, for training, evaluation, serving and the merge parity check."""
+    text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=add_generation_prompt)
+    return tokenizer(text, add_special_tokens=False)["input_ids"]
 
 
 def load_model(name: str, model_class: str, kwargs: dict, where: str):

@@ -1,6 +1,14 @@
-"""Turn off what the machine cannot do, and say so: GPU-only settings on a machine without a GPU."""
+"""What the machine can do, and the settings it changes: GPU-only options switched off on a machine without a
+GPU (and said), the memory there is to plan with. The one place that asks these questions."""
 
+import os
 from functools import cache
+
+
+def has_cuda() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
 
 
 @cache
@@ -39,7 +47,8 @@ def adapt_to_device(sft: dict, model: dict, has_cuda: bool, world_size: int = 1)
                                 "instructions; training in float32")
     off(sft, "fp16", False, "fp16 mixed precision needs a GPU")
     off(sft, "use_liger_kernel", False, "liger-kernel's Triton kernels need a CUDA GPU")
-    off(model, "load_in_4bit", False, "4-bit (bitsandbytes) needs a CUDA GPU; QLoRA becomes LoRA on full-precision weights")
+    off(model, "load_in_4bit", False,
+        "4-bit (bitsandbytes) needs a CUDA GPU; QLoRA becomes LoRA on full-precision weights")
     off(model, "load_in_8bit", False, "8-bit (bitsandbytes) needs a CUDA GPU")
     if str(model.get("attn_implementation", "")).startswith("flash_attention"):
         off(model, "attn_implementation", "sdpa", "flash attention needs a CUDA GPU")
@@ -49,3 +58,22 @@ def adapt_to_device(sft: dict, model: dict, has_cuda: bool, world_size: int = 1)
     if any(tag in optim for tag in ("8bit", "bnb", "paged", "4bit")):
         off(sft, "optim", "adamw_torch", "bitsandbytes optimizers need a CUDA GPU")
     return sft, model, notes
+
+
+def memory_capacity(cuda: bool) -> tuple[int | None, str]:
+    """(bytes, what they are): the first GPU's memory, else the memory this machine has available now."""
+    if cuda:
+        import torch
+
+        return torch.cuda.get_device_properties(0).total_memory, torch.cuda.get_device_name(0)
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024, "this machine's available memory"
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"), "this machine's memory"
+    except (ValueError, OSError, AttributeError):
+        return None, ""

@@ -6,8 +6,8 @@ a linear layer reads it; attention keeps q, k, v and the output (sdpa/flash) or 
 probabilities (eager); the gated MLP keeps gate, up, act(gate) and their product.
 """
 
-from sftflow.plan.architecture import Architecture
-from sftflow.plan.setup import Setup
+from sftflow.memory.architecture import Architecture
+from sftflow.memory.setup import Setup
 
 TOKEN_TILE, VOCAB_TILE = 4096, 32768  # TRL's fused LM head projects [4096 tokens x 32768 vocab] tiles
 # fp32 tile-sized temporaries alive at once in TRL's torch fallback (no Triton, e.g. CPU): z, exp(z), e*z in the

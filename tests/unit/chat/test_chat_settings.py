@@ -4,13 +4,13 @@ import json
 
 import pytest
 
-from sftflow.config import load_config
-from sftflow.serve.chat_ui import (
+from sftflow.chat.ui import (
     ERROR_MARK,
     chat_settings,
     config_prompts,
     request_messages,
 )
+from sftflow.config import load_config
 
 ENV = ("OPENAI_API_BASE", "OPENAI_API_KEY", "SFTFLOW_API_KEY", "MY_KEY")
 

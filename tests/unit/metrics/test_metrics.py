@@ -5,7 +5,7 @@ import json
 import pytest
 
 from sftflow.errors import UserError
-from sftflow.eval.metrics import METRICS, PROPORTION_METRICS, check_options, extract_answer
+from sftflow.metrics import METRICS, check_options, extract_answer
 from sftflow.options import EvalOptions
 from sftflow.registry import Registry
 
@@ -27,8 +27,9 @@ def answers(*gold: str) -> list[dict]:
 
 def test_registry_lists_the_builtins():
     assert METRICS.names() == ["chrf", "exact_match", "multiple_choice", "rouge", "sql_execution"]
-    assert PROPORTION_METRICS <= set(METRICS.names())
-    assert "rouge" not in PROPORTION_METRICS and "chrf" not in PROPORTION_METRICS
+    assert {name for name in METRICS.names() if METRICS.get(name).proportion} == {
+        "sql_execution", "exact_match", "multiple_choice"}  # rouge and chrf are mean scores: no binomial CI
+    assert METRICS.get("multiple_choice").answer_column == "answer_idx"
 
 
 def test_unknown_metric_names_the_known_ones_and_a_close_one():
@@ -115,7 +116,8 @@ def test_multiple_choice_on_real_medqa_rows_scores_exactly_half(medqa_path):
     for i, row in enumerate(rows):
         wrong = next(letter for letter in sorted(row["options"]) if letter != row["answer_idx"])
         letter = row["answer_idx"] if i % 2 == 0 else wrong
-        predictions.append(f"Let's think step by step. {row['options'][letter]} fits best. So the answer is ({letter}).")
+        option = row["options"][letter]
+        predictions.append(f"Let's think step by step. {option} fits best. So the answer is ({letter}).")
     result = score("multiple_choice", rows, predictions)
     assert result["n"] == 50 and result["accuracy"] == 0.5 and result["no_answer_rate"] == 0.0
     assert [e["reference"] for e in result["per_example"]] == [row["answer_idx"] for row in rows]

@@ -1,6 +1,5 @@
 """The training settings that decide memory, read from a config with TRL's defaults for the keys left unset."""
 
-import dataclasses
 import importlib.util
 import json
 from dataclasses import dataclass
@@ -60,9 +59,10 @@ class Setup:
 def setup_from_config(config, device: str = "cuda", num_processes: int = 1, strategy: str | None = None,
                       checkpoint_dtype: str | None = None) -> Setup:
     """A Setup from the config's keys, TRL's defaults, and on CPU the switches `sftflow train` would make."""
-    from sftflow.train.device import adapt_to_device
+    from sftflow.device import adapt_to_device
+    from sftflow.settings import with_defaults
 
-    sft, model, _ = adapt_to_device(_with_defaults(config.sft, "sft"), _with_defaults(config.model, "model"),
+    sft, model, _ = adapt_to_device(with_defaults(config.sft, "sft"), with_defaults(config.model, "model"),
                                     device == "cuda")
     if device == "cuda":
         mixed = bool(sft["fp16"]) or sft["bf16"] is not False  # TRL: bf16 unless fp16
@@ -81,14 +81,6 @@ def setup_from_config(config, device: str = "cuda", num_processes: int = 1, stra
         liger=bool(sft["use_liger_kernel"]), attention=model["attn_implementation"] or "sdpa",
         fused_lm_head=_fused_lm_head(sft), strategy=strategy or _strategy(sft, config),
         num_processes=num_processes)
-
-
-def _with_defaults(values: dict, bucket: str) -> dict:
-    from trl import ModelConfig, SFTConfig
-
-    cls = SFTConfig if bucket == "sft" else ModelConfig
-    defaults = {f.name: f.default for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING}
-    return {**defaults, **values}
 
 
 def _dtype(dtype: str | None, checkpoint_dtype: str | None, where: str) -> str:

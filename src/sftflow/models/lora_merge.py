@@ -6,7 +6,7 @@ adapter was trained with, and merge_manifest.json (sources, dtype, parity result
 An adapter trained on a 4-bit base (QLoRA) is merged into the unquantized base, never into dequantized
 4-bit weights (they would carry the quantization error into every merged weight).
 
-The merge runs in float32 and the model is written in the training dtype (sftflow.merge.parity says why).
+The merge runs in float32 and the model is written in the training dtype (sftflow.models.parity says why).
 """
 
 import datetime
@@ -19,8 +19,10 @@ import yaml
 
 from sftflow import run_dir as rd
 from sftflow.errors import UserError
-from sftflow.merge.output import MERGE_MANIFEST, atomic_dir, check_target
-from sftflow.merge.parity import compare, logits, parity_prompts, report_parity
+from sftflow.models.output import MERGE_MANIFEST, atomic_dir, check_target
+from sftflow.models.parity import compare, logits, parity_prompts, report_parity
+from sftflow.models.reference import ModelRef, resolve, resolve_base
+from sftflow.paths import cache_root
 
 DTYPES = ("float32", "bfloat16", "float16")
 
@@ -77,52 +79,48 @@ def merge_adapter(adapter: Path, base: str | None, out: Path, overwrite: bool, p
 
 def describe_adapter(adapter: Path, base: str | None, where: str) -> AdapterSource:
     """Resolve the adapter folder, its base, dtype and precision from the adapter and its run directory."""
-    adapter_dir, run_dir = resolve_adapter(adapter, where)
-    settings = json.loads((adapter_dir / "adapter_config.json").read_text())
-    run_config = _run_config(run_dir)
-    base = resolve_base(base or settings.get("base_model_name_or_path"), where)
+    ref = resolve_adapter(adapter, where)
+    run_config = _run_config(ref.run_dir)
+    base = (resolve_base(base, where) if base else ref.base(where)).location
     base_config = _base_config(base, bool(run_config.get("trust_remote_code")))
     quantization = base_config.get("quantization_config")
     if quantization:
         raise UserError(f"the base model {base} is stored quantized ({quantization.get('quant_method', '?')}); "
                         "merging into dequantized weights loses precision: give the original 16/32-bit model as "
                         "the base (peft_base_model_path)", where)
-    manifest = rd.read_manifest(run_dir) if run_dir else None
+    manifest = rd.read_manifest(ref.run_dir) if ref.run_dir else None
     return AdapterSource(
-        adapter_dir=adapter_dir, run_dir=run_dir, base=base,
+        adapter_dir=Path(ref.location), run_dir=ref.run_dir, base=base,
         dtype=merge_dtype({**run_config, "dtype": (manifest or {}).get("train_dtype") or run_config.get("dtype")},
                           base_config),
         trained_4bit=bool(run_config.get("load_in_4bit")),
         model_class=(manifest or {}).get("model_class") or "AutoModelForCausalLM",
         trust_remote_code=bool(run_config.get("trust_remote_code")),
-        adapter_sha256=adapter_hash(adapter_dir))
+        adapter_sha256=adapter_hash(Path(ref.location)))
 
 
-def resolve_adapter(path: Path, where: str) -> tuple[Path, Path | None]:
-    """(adapter folder, run directory or None): a run directory gives its best checkpoint when a metric chose
-    one, else its final model."""
-    path = Path(path).expanduser().resolve()
-    if not path.is_dir():
+def resolve_adapter(path: Path, where: str) -> ModelRef:
+    """The adapter a run directory, checkpoint or adapter folder stands for (a run directory: its best checkpoint
+    when a metric chose one, else its final model)."""
+    if not Path(path).expanduser().is_dir():
         raise UserError(f"adapter not found: {path}", where)
-    if rd.read_manifest(path) is not None:
-        run_dir, path = path, rd.trained_model(path, where)
-    else:
-        run_dir = path.parent if rd.read_manifest(path.parent) is not None else None
-    if not (path / "adapter_config.json").is_file():
-        raise UserError(f"{path} holds no LoRA adapter (no adapter_config.json); a model trained with "
+    ref = resolve(str(path), where)
+    if not ref.is_adapter:
+        raise UserError(f"{ref.location} holds no LoRA adapter (no adapter_config.json); a model trained with "
                         "use_peft: false is already a full model and needs no merge", where)
-    return path, run_dir
+    return ref
 
 
-def resolve_base(name: str | None, where: str) -> str:
-    if not name:
-        raise UserError("the adapter does not name its base model; set peft_base_model_path", where)
-    path = Path(name).expanduser()
-    if path.exists():
-        return str(path.resolve())
-    if name.startswith(("/", ".", "~")) or name.count("/") > 1:
-        raise UserError(f"base model not found: {name}; set peft_base_model_path to where it is now", where)
-    return name  # a Hub id
+def merged_adapter(adapter: Path, where: str | None) -> Path:
+    """The adapter merged into its own base, in the one merged-adapter cache (keyed by the adapter's weights, the
+    base and the dtype): merged and parity-checked once, reused after by serve, merge recipes and export."""
+    source = describe_adapter(adapter, None, where or "")
+    cached = cache_root() / "merged-adapters" / source.fingerprint[:16]
+    if (cached / MERGE_MANIFEST).is_file():
+        print(f"[sftflow] using the adapter merged earlier: {cached}")
+        return cached
+    merge_adapter(adapter, None, cached, overwrite=True, parity_check=True, where=where or "")
+    return cached
 
 
 def merge_dtype(run_config: dict, base_config: dict) -> str:
@@ -191,7 +189,7 @@ def adapter_model(source: AdapterSource, where: str):
 
 
 def _load(name: str, source: AdapterSource, where: str, dtype: str | None = None):
-    from sftflow.train.model import load_model
+    from sftflow.models.loading import load_model
 
     return load_model(name, source.model_class, {"dtype": _torch_dtype(dtype or source.dtype),
                                                  "trust_remote_code": source.trust_remote_code}, where)
@@ -232,7 +230,7 @@ def stop_on_end_of_turn(model, tokenizer) -> None:
 def merge_manifest(source: AdapterSource, parity: dict, template_hash: str | None) -> dict:
     return {
         "kind": "lora_merge",
-        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "sources": {"base_model": source.base, "adapter": str(source.adapter_dir),
                     "run_dir": str(source.run_dir) if source.run_dir else None,
                     "adapter_sha256": source.adapter_sha256},

@@ -20,7 +20,7 @@ HALF_TOLERANCE = {"float16": 0.02, "bfloat16": 0.1}
 
 def parity_prompts(tokenizer) -> list[list[int]]:
     """A few short prompts, tokenized as at inference (chat template with the generation prompt)."""
-    from sftflow.data.tokenize import chat_ids
+    from sftflow.models.loading import chat_ids
 
     if tokenizer.chat_template is None:
         return [tokenizer(text)["input_ids"] for text in PARITY_MESSAGES]

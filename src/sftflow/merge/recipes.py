@@ -33,38 +33,50 @@ import datetime
 import difflib
 import hashlib
 import json
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import yaml
 
 from sftflow import run_dir as rd
-from sftflow.config import resolve_local
 from sftflow.errors import UserError
-from sftflow.merge.lora import describe_adapter, merge_adapter
-from sftflow.merge.output import MERGE_MANIFEST, atomic_dir, check_target
-from sftflow.train.model import cache_root
+from sftflow.models.output import MERGE_MANIFEST, atomic_dir, check_target
+from sftflow.models.reference import resolve
+from sftflow.paths import resolve_local
+from sftflow.registry import Registry
 
-METHODS = {  # the merge methods sftflow checks and documents -> what they do
-    "linear": "weighted average of the models",
-    "slerp": "spherical interpolation from base_model (t=0) to the other model (t=1)",
-    "task_arithmetic": "base_model plus the weighted sum of task vectors (model - base)",
-    "ties": "task vectors trimmed to `density`, signs elected, then summed onto base_model",
-    "dare_linear": "task vectors randomly dropped to `density` and rescaled, then summed onto base_model",
-    "dare_ties": "DARE's random drops plus TIES' sign election",
-}
+
+@dataclass(frozen=True)
+class MergeMethod:
+    """A merge method sftflow checks and documents, with what it needs of a recipe."""
+
+    name: str
+    what: str
+    needs_base: bool = True
+    models: int | None = None  # exactly this many distinct models, base_model included (None: any number)
+
+
+MERGE_METHODS: Registry[MergeMethod] = Registry("merge_method")
+for _method in (
+    MergeMethod("linear", "weighted average of the models", needs_base=False),
+    MergeMethod("slerp", "spherical interpolation from base_model (t=0) to the other model (t=1)", models=2),
+    MergeMethod("task_arithmetic", "base_model plus the weighted sum of task vectors (model - base)"),
+    MergeMethod("ties", "task vectors trimmed to `density`, signs elected, then summed onto base_model"),
+    MergeMethod("dare_linear", "task vectors randomly dropped to `density` and rescaled, then summed onto base_model"),
+    MergeMethod("dare_ties", "DARE's random drops plus TIES' sign election"),
+):
+    MERGE_METHODS.register(_method.name)(_method)
+
 MERGEKIT_KEYS = ("merge_method", "base_model", "models", "parameters", "dtype", "out_dtype", "tokenizer_source",
                  "tokenizer", "chat_template")
 SFTFLOW_KEYS = ("output_dir", "seed", "evaluate")
 
 
-def merge_models(recipe: dict | Path, out: Path, overwrite: bool) -> dict:
-    """Merge the recipe's models with mergekit into `out`; returns the merge manifest plus its `path`."""
-    if isinstance(recipe, dict):
-        where, folder = "recipe", Path.cwd()
-    else:
-        where, folder = str(recipe), Path(recipe).parent
-        recipe = load_recipe(Path(recipe))
+def merge_models(recipe: dict, out: Path, overwrite: bool, where: str = "recipe", folder: Path | None = None) -> dict:
+    """Merge the recipe's models with mergekit into `out`; returns the merge manifest plus its `path`.
+    `folder`: where the recipe's relative model paths are read from (after the working directory)."""
+    folder = Path(folder or Path.cwd())
     require_mergekit(where)
     check_recipe(recipe, where)
     out = Path(out).expanduser().resolve()
@@ -121,10 +133,7 @@ def check_recipe(recipe: dict, where: str) -> None:
         if key not in known:
             note = "; slices and modules are mergekit-only: run mergekit itself" if key in ("slices", "modules") else ""
             raise UserError(f"unknown recipe key '{key}'{_did_you_mean(key, known)}{note}", where)
-    method = recipe.get("merge_method")
-    if method not in METHODS:
-        raise UserError(f"merge_method must be one of {', '.join(METHODS)}, got '{method}'"
-                        f"{_did_you_mean(method, METHODS)}", where)
+    method = MERGE_METHODS.get(recipe.get("merge_method"), where)
     models = recipe.get("models")
     if not isinstance(models, list) or not models or not all(isinstance(m, dict) and m.get("model") for m in models):
         raise UserError("'models' must be a list of entries with a 'model' key (and optional 'parameters')", where)
@@ -134,26 +143,27 @@ def check_recipe(recipe: dict, where: str) -> None:
     _check_parameter_names(recipe, method, where)
 
 
-def _check_method_inputs(recipe: dict, method: str, where: str) -> None:
+def _check_method_inputs(recipe: dict, method: MergeMethod, where: str) -> None:
     base = recipe.get("base_model")
     names = [m["model"] for m in recipe["models"]]
-    if method != "linear" and not base:
-        raise UserError(f"{method} needs a base_model", where)
-    if method == "slerp" and len(set(names) | {base}) != 2:
-        raise UserError("slerp interpolates two models: list base_model and one other model under 'models'", where)
+    if method.needs_base and not base:
+        raise UserError(f"{method.name} needs a base_model", where)
+    if method.models is not None and len(set(names) | {base}) != method.models:
+        raise UserError(f"{method.name} takes {method.models} models: list base_model and "
+                        f"{method.models - 1} other model(s) under 'models'", where)
 
 
-def _check_parameter_names(recipe: dict, method: str, where: str) -> None:
+def _check_parameter_names(recipe: dict, method: MergeMethod, where: str) -> None:
     from mergekit.merge_methods import registry
 
-    allowed = sorted(p.name for p in registry.get(method).spec.parameters)
+    allowed = sorted(p.name for p in registry.get(method.name).spec.parameters)
     blocks = [recipe.get("parameters")] + [m.get("parameters") for m in recipe["models"]]
     for block in blocks:
         if block is not None and not isinstance(block, dict):
             raise UserError("'parameters' must be a mapping of parameter names to values", where)
         for name in block or {}:
             if name not in allowed:
-                raise UserError(f"{method} has no parameter '{name}'{_did_you_mean(name, allowed)}; it takes "
+                raise UserError(f"{method.name} has no parameter '{name}'{_did_you_mean(name, allowed)}; it takes "
                                 f"{', '.join(allowed)}", where)
 
 
@@ -174,32 +184,8 @@ def model_names(recipe: dict) -> list[str]:
 
 
 def resolve_model(name: str, folder: Path, where: str) -> str:
-    """A model folder for mergekit: run directories and adapters are merged into their base first (cached)."""
-    path = resolve_local(str(name), folder)
-    if path is None:
-        if name.startswith(("/", ".", "~")) or name.count("/") > 1:
-            raise UserError(f"model not found: {name}", where)
-        return name  # a Hub id (mergekit fetches it)
-    if rd.read_manifest(path) is not None:
-        target = rd.trained_model(path, where)
-        return str(merged_adapter(path, where) if (target / "adapter_config.json").is_file() else target)
-    if (path / "adapter_config.json").is_file():
-        return str(merged_adapter(path, where))
-    if not (path / "config.json").is_file():
-        raise UserError(f"{path} is neither a model folder (config.json), an adapter nor an sftflow run directory",
-                        where)
-    return str(path)
-
-
-def merged_adapter(adapter: Path, where: str) -> Path:
-    """The adapter merged into its own base, in sftflow's cache (keyed by adapter weights, base and dtype)."""
-    source = describe_adapter(adapter, None, where)
-    cached = cache_root() / "merged-adapters" / source.fingerprint[:16]
-    if (cached / MERGE_MANIFEST).is_file():
-        print(f"[sftflow] using the merged adapter cached in {cached}")
-        return cached
-    merge_adapter(adapter, None, cached, overwrite=True, parity_check=True, where=where)
-    return cached
+    """A model folder (or Hub id) for mergekit: run directories and adapters are merged into their base first."""
+    return resolve(str(name), where, folder).full_model(where)
 
 
 def check_vocabularies(resolved: dict[str, str], where: str) -> None:
@@ -276,4 +262,4 @@ def _template_hash(folder: Path) -> str | None:
 
 
 def _now() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")

@@ -3,9 +3,9 @@
 import pytest
 import torch
 
-from sftflow.plan import activations as act
-from sftflow.plan.architecture import architecture
-from sftflow.plan.setup import Setup
+from sftflow.memory import activations as act
+from sftflow.memory.architecture import architecture
+from sftflow.memory.setup import Setup
 
 BATCH, SEQ = 2, 64
 

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from sftflow.eval.sql_execution import SqlScore, execution_accuracy, extract_sql, score_sql
+from sftflow.metrics.sql import SqlScore, execution_accuracy, extract_sql, score_sql
 
 CONTEXT = """
 CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, x INTEGER, price REAL);

@@ -6,10 +6,10 @@ import pytest
 
 from sftflow.config import load_config
 from sftflow.errors import UserError
-from sftflow.plan.activations import adapted
-from sftflow.plan.architecture import KNOWN_CONFIGS, architecture, read_model_config
-from sftflow.plan.estimate import trainable_params
-from sftflow.plan.setup import Setup
+from sftflow.memory.activations import adapted
+from sftflow.memory.architecture import KNOWN_CONFIGS, architecture, read_model_config
+from sftflow.memory.estimate import trainable_params
+from sftflow.memory.setup import Setup
 
 TEXT = dict(vocab_size=500, hidden_size=64, intermediate_size=160, num_hidden_layers=2, num_attention_heads=4,
             num_key_value_heads=2)

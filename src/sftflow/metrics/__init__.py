@@ -1,6 +1,8 @@
-"""Task metrics for `sftflow eval`, picked by name with `eval.metric`.
+"""Task metrics, picked by name with `eval.metric`: used by `sftflow eval` and during training.
 
-A metric is `(rows, predictions, options) -> dict` returning at least
+A metric is a registry entry (Metric) carrying its own facts: whether its accuracy is a share of correct
+answers (then it gets a binomial confidence interval) and which column holds the reference by default.
+Its score function is `(rows, predictions, options) -> dict` returning at least
   accuracy     share of correct answers, or for rouge/chrf the mean score, in [0, 1]
   n            number of scored examples
   per_example  one {"score", "extracted", "reference", "error"} dict per row
@@ -13,18 +15,54 @@ yields its first group that took part in the match, otherwise the whole match.
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 from sftflow.errors import UserError
-from sftflow.eval.sql_execution import execution_accuracy, extract_sql
+from sftflow.metrics.sql import execution_accuracy, extract_sql
 from sftflow.options import EvalOptions
 from sftflow.registry import Registry
 
-METRICS: Registry = Registry("metric")
-# Only these report a share of correct answers, so only they get a binomial confidence interval.
-PROPORTION_METRICS = frozenset({"sql_execution", "exact_match", "multiple_choice"})
-# Used when eval.answer_column is not set; MedQA-style data keeps the gold letter in answer_idx.
-DEFAULT_ANSWER_COLUMNS = {"exact_match": "answer", "multiple_choice": "answer_idx", "rouge": "answer", "chrf": "answer"}
 NO_ANSWER = "no answer found"
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A named metric and the facts that belong to it."""
+
+    name: str
+    score: Callable[[list[dict], list[str], EvalOptions], dict]
+    proportion: bool  # accuracy is a share of correct answers (binomial CI), not a mean score
+    answer_column: str | None = None  # the reference column when eval.answer_column is not set
+    check_rows: Callable | None = None  # (rows, options, where) -> None: fails before any generation
+
+    def __call__(self, rows: list[dict], predictions: list[str], options: EvalOptions) -> dict:
+        return self.score(rows, predictions, self.resolved(options))
+
+    def check(self, rows: list[dict], options: EvalOptions, where: str | None = None) -> None:
+        """Fail before generation, not after it: regexes that compile, references present."""
+        options = self.resolved(options)
+        compile_regex(options.extract_regex, "extract_regex", where)
+        compile_regex(options.fallback_regex, "fallback_regex", where)
+        if self.check_rows is not None:
+            self.check_rows(rows, options, where)
+        elif self.answer_column is not None:
+            _references(rows, options, where)
+
+    def resolved(self, options: EvalOptions) -> EvalOptions:
+        """The options with this metric's reference column filled in where eval.answer_column is unset."""
+        return options if options.answer_column else replace(options, answer_column=self.answer_column)
+
+
+METRICS: Registry[Metric] = Registry("metric")
+
+
+def metric(name: str, *, proportion: bool, answer_column: str | None = None, check_rows: Callable | None = None):
+    """Register the decorated score function as the metric `name`."""
+    def register(score):
+        METRICS.register(name)(Metric(name, score, proportion, answer_column, check_rows))
+        return score
+
+    return register
 
 # The teaching workflow's medical use case ends every reply with "the answer is (X)".
 MC_EXTRACT_REGEX = r"(?i)the answer is\s*\(([A-Z])\)"
@@ -89,9 +127,10 @@ def _patterns(options: EvalOptions, default_first: str | None = None,
 # ---------------------------------------------------------------- shared scoring
 
 
-def _references(rows: list[dict], options: EvalOptions, metric: str, where: str | None = None) -> list[str]:
-    """The reference answer of every row, failing on the first row that lacks one."""
-    column = options.answer_column or DEFAULT_ANSWER_COLUMNS[metric]
+def _references(rows: list[dict], options: EvalOptions, where: str | None = None) -> list[str]:
+    """The reference answer of every row (eval.answer_column, resolved by the Metric), failing on the first row
+    that lacks one."""
+    column = options.answer_column
     _require_columns(rows, [column], "set eval.answer_column to the column holding the reference answer", where)
     return [str(row[column]) for row in rows]
 
@@ -137,7 +176,11 @@ def _no_answer_rate(per_example: list[dict]) -> float:
 # ---------------------------------------------------------------- the built-in metrics
 
 
-@METRICS.register("sql_execution")
+def _sql_columns(rows: list[dict], options: EvalOptions, where: str | None = None) -> None:
+    _require_columns(rows, ["sql_context", "sql"], "sql_execution reads the schema and the gold query", where)
+
+
+@metric("sql_execution", proportion=True, check_rows=_sql_columns)
 def sql_execution(rows: list[dict], predictions: list[str], options: EvalOptions) -> dict:
     """Execution accuracy: the predicted SQL returns the same result as the gold `sql` column."""
     result = execution_accuracy(rows, predictions, timeout_s=options.sql_timeout_s)
@@ -149,19 +192,21 @@ def sql_execution(rows: list[dict], predictions: list[str], options: EvalOptions
             "exact_match": result["exact_match"], "per_example": per_example}
 
 
-@METRICS.register("exact_match")
+@metric("exact_match", proportion=True, answer_column="answer")
 def exact_match(rows: list[dict], predictions: list[str], options: EvalOptions) -> dict:
     """The extracted answer equals the reference after the configured case/whitespace normalisation."""
     def same(extracted: str, reference: str) -> float:
         case, space = options.ignore_case, options.normalize_whitespace
         return float(normalize_answer(extracted, case, space) == normalize_answer(reference, case, space))
 
-    references = _references(rows, options, "exact_match")
+    references = _references(rows, options)
     per_example = _text_examples(predictions, references, _patterns(options), same)
     return _summary(per_example, no_answer_rate=_no_answer_rate(per_example))
 
 
-@METRICS.register("multiple_choice")
+# MedQA-style data keeps the gold letter in answer_idx
+@metric("multiple_choice", proportion=True, answer_column="answer_idx",
+        check_rows=lambda rows, options, where: _gold_letters(rows, options, where))
 def multiple_choice(rows: list[dict], predictions: list[str], options: EvalOptions) -> dict:
     """The extracted option letter equals the gold letter (case does not matter)."""
     references = _gold_letters(rows, options)
@@ -173,7 +218,7 @@ def multiple_choice(rows: list[dict], predictions: list[str], options: EvalOptio
 
 def _gold_letters(rows: list[dict], options: EvalOptions, where: str | None = None) -> list[str]:
     """Upper-case gold letters; anything else (an index like '2', the option text) would score 0 silently."""
-    letters = [value.strip().upper() for value in _references(rows, options, "multiple_choice", where)]
+    letters = [value.strip().upper() for value in _references(rows, options, where)]
     for i, letter in enumerate(letters):
         if not re.fullmatch(r"[A-Z]", letter):
             raise UserError(f"row {i}: multiple_choice needs an option letter as reference, got {letter!r} "
@@ -181,13 +226,13 @@ def _gold_letters(rows: list[dict], options: EvalOptions, where: str | None = No
     return letters
 
 
-@METRICS.register("rouge")
+@metric("rouge", proportion=False, answer_column="answer")
 def rouge(rows: list[dict], predictions: list[str], options: EvalOptions) -> dict:
     """Mean ROUGE-L F1 between the extracted answer and the reference."""
     from rouge_score import rouge_scorer  # imported here: it pulls in nltk, which slows every CLI start
 
     scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=False, tokenizer=_UnicodeTokenizer())
-    references = _references(rows, options, "rouge")
+    references = _references(rows, options)
     per_example = _text_examples(predictions, references, _patterns(options),
                                  lambda extracted, reference: scorer.score(reference, extracted)["rougeL"].fmeasure)
     return _summary(per_example, no_answer_rate=_no_answer_rate(per_example))
@@ -203,13 +248,13 @@ class _UnicodeTokenizer:
         return self._WORD.findall(text.lower())
 
 
-@METRICS.register("chrf")
+@metric("chrf", proportion=False, answer_column="answer")
 def chrf(rows: list[dict], predictions: list[str], options: EvalOptions) -> dict:
     """Mean sentence chrF / 100, with sacrebleu's corpus-level chrF as `corpus_chrf`."""
     from sacrebleu.metrics import CHRF
 
     metric = CHRF()
-    references = _references(rows, options, "chrf")
+    references = _references(rows, options)
     per_example = _text_examples(predictions, references, _patterns(options),
                                  lambda extracted, reference: metric.sentence_score(extracted, [reference]).score / 100)
     # Unanswered examples count as empty hypotheses, so they lower the corpus score too.
@@ -223,12 +268,4 @@ def chrf(rows: list[dict], predictions: list[str], options: EvalOptions) -> dict
 
 def check_options(options: EvalOptions, rows: list[dict], where: str | None = None) -> None:
     """Fail before generation, not after it: known metric, regexes that compile, references present."""
-    METRICS.get(options.metric, where)
-    compile_regex(options.extract_regex, "extract_regex", where)
-    compile_regex(options.fallback_regex, "fallback_regex", where)
-    if options.metric == "sql_execution":
-        _require_columns(rows, ["sql_context", "sql"], "sql_execution reads the schema and the gold query", where)
-    elif options.metric == "multiple_choice":
-        _gold_letters(rows, options, where)
-    elif options.metric in DEFAULT_ANSWER_COLUMNS:
-        _references(rows, options, options.metric, where)
+    METRICS.get(options.metric, where).check(rows, options, where)

@@ -1,7 +1,7 @@
 import pytest
 
-from sftflow.train import device
-from sftflow.train.device import adapt_to_device
+from sftflow import device
+from sftflow.device import adapt_to_device
 
 
 @pytest.fixture

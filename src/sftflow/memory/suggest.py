@@ -7,9 +7,9 @@ order until the run fits; then any change the final run does not need is dropped
 
 from dataclasses import dataclass, replace
 
-from sftflow.plan.architecture import Architecture
-from sftflow.plan.estimate import estimate
-from sftflow.plan.setup import Setup
+from sftflow.memory.architecture import Architecture
+from sftflow.memory.estimate import estimate
+from sftflow.memory.setup import Setup
 
 
 @dataclass

@@ -7,9 +7,9 @@ through the last and first layers, optimizer step) of the components alive at th
 
 from dataclasses import dataclass, field, replace
 
-from sftflow.plan import activations as act
-from sftflow.plan.architecture import Architecture, architecture, read_model_config
-from sftflow.plan.setup import Setup, setup_from_config
+from sftflow.memory import activations as act
+from sftflow.memory.architecture import Architecture, architecture, read_model_config
+from sftflow.memory.setup import Setup, setup_from_config
 
 GIB = 2 ** 30
 CUDA_OVERHEAD = int(0.75 * GIB)  # CUDA context (~0.5 GB), cuBLAS workspaces, caching-allocator slack

@@ -1,0 +1,1 @@
+"""`sftflow chat`: a web chat UI (gradio) against any OpenAI-compatible endpoint."""

@@ -1,0 +1,14 @@
+"""`sftflow run CONFIG`: do what the file's `mode` says, with that verb's defaults."""
+
+from importlib import import_module
+
+HELP = "do what the file's `mode` says (train / evaluate / interact)"
+MODES = {"train": "sftflow.train.command", "evaluate": "sftflow.eval.command", "interact": "sftflow.chat.command"}
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("config")
+
+
+def run(config, args) -> int:
+    return import_module(MODES[config.workflow.mode]).run(config, args)

@@ -1,0 +1,45 @@
+"""`sftflow serve MODEL|RUN_DIR|CONFIG [--port 8080] [--name local] [--chat]`."""
+
+from pathlib import Path
+
+from sftflow.models.engine import ENGINES
+
+HELP = ("an OpenAI-compatible endpoint for a model folder, run directory, adapter or Hub id (vLLM on a GPU, else "
+        "transformers on CPU)")
+OWN_CONFIG = True  # the target may itself be a config, or a run directory holding one
+# Short spellings of the serve: section's keys; `--serve.port 8081` works as well.
+ALIASES = {"host": "serve.host", "port": "serve.port", "name": "serve.served_model_name"}
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("model", metavar="MODEL_OR_RUN_DIR", help="merged model folder, run directory (a LoRA "
+                        "adapter is merged once into the cache), model folder, Hub id, or a config file (its run "
+                        "directory and its serve: section)")
+    parser.add_argument("--chat", action="store_true", help="also open the chat UI against the server (system "
+                        "prompt and examples from the run's config)")
+    parser.add_argument("--config", help="read the `serve:` section of this config (flags override it)")
+    parser.add_argument("--api-key", help="require this key (default: $SFTFLOW_API_KEY, or serve.api_key_env)")
+    parser.add_argument("--backend", choices=ENGINES, default="auto",
+                        help="auto: vLLM when installed and a GPU is present, else transformers on CPU")
+    parser.epilog = (f"{parser.epilog or ''} --port, --host and --name set serve.port, serve.host and "
+                     "serve.served_model_name (default 127.0.0.1:8080, name local).")
+
+
+def run(config, args) -> int:
+    """TARGET a config file means its run directory, with its serve: section; --config names the file for the
+    serve: section (and the chat UI's prompts) otherwise, else a run directory's own config.yaml."""
+    from sftflow.config import load_config
+    from sftflow.serve.launch import run as serve
+
+    overrides = {ALIASES.get(key, key): value for key, value in args.overrides.items()}
+    target, config_path = args.model, args.config
+    target_is_config = Path(target).suffix in (".yaml", ".yml") and Path(target).is_file()
+    if target_is_config:
+        config_path = config_path or target
+    elif not config_path and (Path(target) / "config.yaml").is_file():
+        config_path = str(Path(target) / "config.yaml")  # a run directory's resolved config
+    config = load_config(config_path, overrides)
+    if target_is_config:  # its run directory, with the same overrides (e.g. --output_dir)
+        target = str((config if config_path == target else load_config(target, overrides)).output_dir())
+    return serve(target, config.serve, args.api_key, args.backend, config.where if config_path else "",
+                 chat_config=config if args.chat else None)

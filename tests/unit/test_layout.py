@@ -1,0 +1,38 @@
+"""The code's shape, held in CI beside import-linter's layers (pyproject.toml): no module takes a private name
+from another package, and the CLI stays a table."""
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "sftflow"
+
+
+def package_of(module: str) -> str:
+    """sftflow.data.curate.run -> sftflow.data; top-level modules are their own package."""
+    return ".".join(module.split(".")[:2])
+
+
+def modules():
+    for path in sorted(SRC.rglob("*.py")):
+        parts = path.relative_to(SRC.parent).with_suffix("").parts
+        yield ".".join(parts[:-1] if parts[-1] == "__init__" else parts), path
+
+
+def test_no_module_imports_a_private_name_of_another_package():
+    found = []
+    for module, path in modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sftflow"):
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                if private and package_of(node.module) != package_of(module):
+                    found.append(f"{module} imports {', '.join(private)} from {node.module}")
+    assert found == []
+
+
+def test_the_cli_is_a_short_table_of_verbs():
+    from sftflow import cli
+
+    assert len((SRC / "cli.py").read_text().splitlines()) < 120
+    parser = cli.build_parser()
+    verbs = parser._subparsers._group_actions[0].choices  # argparse keeps no public list of subcommands
+    assert set(verbs) == set(cli.VERBS)
