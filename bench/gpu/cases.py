@@ -26,7 +26,7 @@ METHOD_KEYS = {  # which keys of which shipped file make each fine-tuning method
               ("use_peft", "load_in_4bit", "bnb_4bit_quant_type", "use_bnb_nested_quant", "lora_r", "lora_alpha",
                "lora_dropout", "lora_target_modules", "optim", "learning_rate")),
 }
-PLAN_SHAPES = {False: (8, (512, 2048)), True: (2, (256,))}  # batch, lengths; True: the dry run's
+PLAN_SHAPES = {False: (8, (512, 1024)), True: (2, (256,))}  # batch, lengths (1024: the teaching file); True: dry run
 PLAN_DRY_RUN = (("full", False), ("lora", True))  # (method, checkpointing) also run in the dry run
 BNB = "bitsandbytes 4-bit needs CUDA"
 
@@ -40,6 +40,7 @@ class Case:
     settings: dict = field(default_factory=dict)  # config keys set on top of the teaching file
     drop: tuple[str, ...] = ()  # teaching-file keys removed, i.e. left to sftflow's defaults
     needs_cuda: str = ""  # why the case means nothing without CUDA: skipped there
+    needs: tuple[str, ...] = ("datasets",)  # the probe's checks that must pass (child.probe), else skipped
     budget_s: int = 90  # the case's own time limit (its process is killed after it)
     in_dry_run: bool = True
     baseline: str = ""  # throughput: the case its speed is divided by
@@ -59,16 +60,18 @@ def throughput_cases() -> list[Case]:
              baseline="gemma-teaching"),
         case("teaching", "teaching: batch 4, pad to longest, no packing, checkpointing, eager", TEACHING, drop=()),
         case("defaults-liger-off", "defaults, use_liger_kernel: false", {"use_liger_kernel": False},
-             needs_cuda="liger-kernel's Triton kernels need CUDA", baseline="gemma-teaching"),
+             needs_cuda="liger-kernel's Triton kernels need CUDA", needs=("datasets", "liger"),
+             baseline="gemma-teaching"),
         case("defaults-padding-free", "defaults, padding_free: true (sdpa, packed position_ids)",
              {"padding_free": True}, baseline="gemma-teaching"),
-        case("defaults-padding-free-flex", "defaults, padding_free: true, flex_attention",
-             {"padding_free": True, "attn_implementation": "flex_attention"},
-             needs_cuda="flex_attention is compiled for CUDA here", baseline="gemma-teaching"),
         case("defaults-batch32", "defaults at global batch 32", {"per_device_train_batch_size": 32},
              in_dry_run=False, baseline="gemma-teaching-batch32"),
         case("teaching-batch32", "teaching settings at global batch 32",
              {**TEACHING, "per_device_train_batch_size": 32}, drop=(), in_dry_run=False),
+        # last of its section: torch.compile builds its Triton kernels (and again once for dynamic shapes)
+        case("defaults-padding-free-flex", "defaults, padding_free: true, flex_attention",
+             {"padding_free": True, "attn_implementation": "flex_attention"}, budget_s=150,
+             needs_cuda="flex_attention is compiled with Triton for CUDA here", baseline="gemma-teaching"),
     ]
 
 
@@ -84,8 +87,10 @@ def planner_cases(dry_run: bool) -> list[Case]:
                             "attn_implementation": "sdpa", "per_device_train_batch_size": batch,
                             "max_length": length, "pad_to_multiple_of": length}
                 what = f"{method}, checkpointing {'on' if checkpointing else 'off'}, {batch} x {length}"
+                quantized = method == "qlora"
                 cases.append(Case(f"plan-{method}-{'gc' if checkpointing else 'nogc'}-{length}", "planner", GEMMA,
-                                  what, settings, needs_cuda=BNB if method == "qlora" else "",
+                                  what, settings, needs_cuda=BNB if quantized else "",
+                                  needs=("datasets", "bitsandbytes") if quantized else ("datasets",),
                                   in_dry_run=(method, checkpointing) in PLAN_DRY_RUN))
     return cases
 
@@ -94,7 +99,7 @@ def qlora_cases() -> list[Case]:
     """QLoRA on SmolLM2-135M (the demo's model), then `sftflow merge` with its parity check."""
     settings = {**method_settings("qlora"), "max_length": 512}
     return [Case("qlora-smollm2", "qlora", SMOLLM2, "QLoRA (court_headnotes/qlora.yaml keys) -> merge -> parity",
-                 settings, budget_s=150)]
+                 settings, budget_s=150, needs=("datasets", "bitsandbytes"))]
 
 
 def schedule(dry_run: bool) -> list[Case]:

@@ -33,18 +33,35 @@ MATMUL = 8192  # the bf16 matmul rate is measured on 8192 x 8192 x 8192 random m
 
 
 def probe() -> dict:
+    """`checks` says whether what some cases need works here: 'ok ...' or 'FAILED: ...' (cases.Case.needs)."""
     import torch
 
     info = {"torch": torch.__version__, "torch_cuda": torch.version.cuda, "cuda": torch.cuda.is_available(),
             "imports": {name: _import(name) for name in
                         ("trl", "datasets", "peft", "sqlglot", "liger_kernel.transformers", "bitsandbytes")}}
+    info["checks"] = {"datasets": _datasets(), "liger": info["imports"]["liger_kernel.transformers"],
+                      "bitsandbytes": "not checked: no CUDA (sftflow trains QLoRA as LoRA there)"}
     if not info["cuda"]:
         return info
     props = torch.cuda.get_device_properties(0)
     info.update(device=torch.cuda.get_device_name(0), capability=".".join(map(str, torch.cuda.get_device_capability())),
                 total_memory=props.total_memory, multiprocessors=props.multi_processor_count,
-                bf16_matmul_tflops=_matmul_tflops(torch), bnb_4bit=_bnb_4bit(torch))
+                bf16_matmul_tflops=_matmul_tflops(torch))
+    info["checks"]["bitsandbytes"] = _bnb_4bit(torch)
     return info
+
+
+def _datasets() -> str:
+    """Rows to a Dataset and a map over it, as sftflow reads local data. Seen failing here (dill cannot pickle
+    pyarrow's MonthDayNano) when the wheels were installed into a folder whose path lacks 'site-packages';
+    datasets 5.2 asks for pyarrow >= 24, and this path also passed with pyarrow 21."""
+    try:
+        from datasets import Dataset
+
+        Dataset.from_list([{"sql": "SELECT 1"}]).map(lambda row: {"n": len(row["sql"])})
+    except Exception as e:  # the message is the finding
+        return f"FAILED: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+    return "ok"
 
 
 def _import(name: str) -> str:
@@ -80,7 +97,7 @@ def _bnb_4bit(torch) -> str:
         x = torch.randn(8, 256, device="cuda", dtype=torch.bfloat16, requires_grad=True)
         layer(x).float().sum().backward()
         library = getattr(getattr(bnb.cextension, "lib", None), "_lib", None)
-        return f"ok ({getattr(library, '_name', 'native library')})"
+        return f"ok: NF4 Linear forward+backward on CUDA ({getattr(library, '_name', 'native library')})"
     except Exception as e:
         return f"FAILED: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
 

@@ -35,10 +35,13 @@ def main() -> int:
     parser.add_argument("--dest", default=str(REPO / "bench" / "gpu" / "wheels"))
     parser.add_argument("--second-set", default=str(REPO / "bench" / "gpu" / "wheels-bnb"),
                         help="where bitsandbytes goes when the first set would not fit")
+    parser.add_argument("--pyarrow", action="store_true", help="plan B: also carry the lock's pyarrow (52 MiB; "
+                        "bitsandbytes then goes to the second set), for a machine whose pyarrow fails datasets "
+                        "(the run's `check datasets` line)")
     args = parser.parse_args()
     dest = Path(args.dest)
     dest.mkdir(parents=True, exist_ok=True)
-    specs = pinned_versions()
+    specs = pinned_versions(("pyarrow",) if args.pyarrow else ())
     wheels = [download(name, version, args.python_version, dest) for name, version in specs.items()]
     for stale in set(dest.glob("*.whl")) - set(wheels):  # one version of each: two stop the whole install
         stale.unlink()
@@ -57,13 +60,13 @@ def main() -> int:
     return 0
 
 
-def pinned_versions() -> dict[str, str]:
-    """name -> version: the lock's for FROM_LOCK, PINNED's for the rest."""
+def pinned_versions(extra: tuple[str, ...] = ()) -> dict[str, str]:
+    """name -> version: the lock's for FROM_LOCK (and `extra`), PINNED's for the rest."""
     locked = dict(re.findall(r"^([A-Za-z0-9_.-]+)==([^\s;]+)", LOCK.read_text(), flags=re.MULTILINE))
-    missing = [name for name in FROM_LOCK if name not in locked]
+    missing = [name for name in FROM_LOCK + extra if name not in locked]
     if missing:
         raise SystemExit(f"{LOCK} has no pin for {', '.join(missing)}")
-    return {**{name: locked[name] for name in FROM_LOCK}, **PINNED}
+    return {**{name: locked[name] for name in FROM_LOCK + extra}, **PINNED}
 
 
 def download(name: str, version: str, python_version: str, dest: Path) -> Path:
@@ -122,7 +125,8 @@ def split_bitsandbytes(wheels: list[Path], dest: Path, second: Path) -> dict[Pat
     second.mkdir(parents=True, exist_ok=True)
     bnb = next(w for w in wheels if w.name.startswith("bitsandbytes-"))
     moved = bnb.replace(second / bnb.name)
-    print(f"the first set would not fit: {moved.name} moved to {second} (carry it in a second call)")
+    print(f"the first set would not fit: {moved.name} moved to {second}; a call carrying the first set skips "
+          "the QLoRA cases (bitsandbytes cannot come along)")
     return {dest: [w for w in wheels if w != bnb], second: [moved]}
 
 

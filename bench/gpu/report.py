@@ -5,6 +5,12 @@ import time
 GIB = 2 ** 30
 PLANNER_GOAL, MFU_GOAL, RATIO_GOAL = 0.10, 0.35, 3.0
 HEADLINE, TEACHING = "gemma-defaults", "gemma-teaching"
+REMEDIES = {  # what to do when a probe check fails (versions.txt has the details)
+    "datasets": "datasets does not work here (versions.txt: check datasets, pyarrow): if pyarrow is the cause, "
+                "carry it too, `python3 bench/gpu/fetch_wheels.py --pyarrow` (bench/gpu/README.md, plan B)",
+    "bitsandbytes": "the carried bitsandbytes does not load or run on this GPU: QLoRA cases were skipped",
+    "liger": "liger-kernel does not import: the defaults ran without it, its toggle was skipped",
+}
 FILES = "versions.txt throughput.txt planner.txt qlora.txt summary.txt results.json cases.log"
 THROUGHPUT_HEAD = ("random weights, real architecture), generated text-to-SQL rows, the teaching file's bf16 "
                    "settings")
@@ -25,9 +31,8 @@ def versions(facts: dict) -> str:
     dry = " (dry run: tiny models, a few steps)" if facts["dry_run"] else ""
     lines = [f"sftflow GPU acceptance, {time.strftime('%Y-%m-%d %H:%M %Z')}{dry}", device_line(facts),
              f"carried wheels: {facts['install']}"]
-    if facts["cuda"]:
-        lines.append(f"bitsandbytes NF4 Linear forward+backward on CUDA: {probe.get('bnb_4bit')}")
     lines += [f"import {name}: {status}" for name, status in probe.get("imports", {}).items()]
+    lines += [f"check {name}: {status}" for name, status in probe.get("checks", {}).items()]
     lines += ["", f"{'package':<20}{'version':<22}from"]
     lines += [f"{name:<20}{version:<22}{where}" for name, version, where in facts["versions"]]
     return "\n".join(lines)
@@ -193,6 +198,8 @@ def summary(results: dict, facts: dict, elapsed: float) -> str:
     for r in results.values():
         word, why = _split_status(r)
         lines.append(f"{r['section']:<12}{r['case']:<34}{word:<11}{figures(r, results, facts) or why}")
+    lines += [f"action: {REMEDIES[name]}" for name, status in facts["probe"].get("checks", {}).items()
+              if status.startswith("FAILED") and name in REMEDIES]
     lines += ["", "goals:"] + goals(results, facts) + [f"files: {FILES}"]
     return "\n".join(lines)
 

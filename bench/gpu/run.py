@@ -40,10 +40,11 @@ RELIED_ON = ("torch", "triton", "transformers", "trl", "datasets", "peft", "acce
              "packaging", "regex", "tqdm", "requests")
 RESERVE_S = 5  # kept back for the tables at the end
 # throughput cases stop after `seconds` of timed steps (max_steps is only a bound); memory cases run plan_steps
-GPU = {"rows": 3000, "max_steps": 400, "warmup": 5, "seconds": 12.0, "plan_steps": 3, "qlora_steps": 30,
-       "logging_steps": 5, "jobs": 3, "budget_s": 540, "min_start_s": 40}
+# pool_s: kept for the planner and QLoRA cases, which run `jobs` at a time after the throughput cases
+GPU = {"rows": 3000, "max_steps": 400, "warmup": 5, "seconds": 8.0, "plan_steps": 3, "qlora_steps": 30,
+       "logging_steps": 5, "jobs": 4, "budget_s": 540, "min_start_s": 30, "pool_s": 160}
 DRY = {"rows": 32, "max_steps": 1, "warmup": 0, "seconds": 0.0, "plan_steps": 1, "qlora_steps": 1,
-       "logging_steps": 1, "jobs": 3, "budget_s": 115, "min_start_s": 8}
+       "logging_steps": 1, "jobs": 3, "budget_s": 115, "min_start_s": 8, "pool_s": 0}
 
 
 def main() -> int:
@@ -71,7 +72,9 @@ def parse_args():
     parser.add_argument("--budget-s", type=float, help="whole run, install included (default 540; dry run 115)")
     parser.add_argument("--sections", default="throughput,planner,qlora")
     parser.add_argument("--wheels", default=str(HERE / "wheels"), help="carried wheels (fetch_wheels.py)")
-    parser.add_argument("--site", default="/tmp/sftflow-gpu-site", help="where the wheels are installed")
+    # "site-packages" in the path: dill (datasets' fingerprints) pickles modules found elsewhere by value, and fails
+    # on pyarrow's (seen: PicklingError on MonthDayNano with the wheels, pyarrow among them, in /tmp/site)
+    parser.add_argument("--site", default="/tmp/sftflow-gpu/site-packages", help="where the wheels are installed")
     parser.add_argument("--work", help="models, data and run folders (default: a new temporary folder)")
     return parser.parse_args()
 
@@ -150,9 +153,14 @@ class Run:
             return "not in the dry run"
         if case.needs_cuda and not self.facts["cuda"]:
             return f"needs CUDA ({case.needs_cuda})"
+        failed = {need: self.facts["probe"].get("checks", {}).get(need, "FAILED: the probe did not run")
+                  for need in case.needs}
+        failed = {need: status for need, status in failed.items() if status.startswith("FAILED")}
+        if failed:
+            return "; ".join(f"{need} does not work here ({status})" for need, status in failed.items())
         if self.models[case.model].get("status") != "ok":
             return f"model {case.model} was not built"
-        if self.deadline - time.monotonic() - RESERVE_S < self.size["min_start_s"]:
+        if self.time_left(case) < self.size["min_start_s"]:
             return "out of time (the run's budget)"
         return ""
 
@@ -179,8 +187,13 @@ class Run:
             result["merge"] = merge_result(result, Path(config["output_dir"]))
         return result
 
+    def time_left(self, case) -> float:
+        """Until the run's deadline; throughput cases stop earlier, leaving pool_s to the cases after them."""
+        end = self.deadline - RESERVE_S - (self.size["pool_s"] if case.section == "throughput" else 0)
+        return end - time.monotonic()
+
     def time_for(self, case) -> float:
-        return max(1.0, min(case.budget_s, self.deadline - time.monotonic() - RESERVE_S))
+        return max(1.0, min(case.budget_s, self.time_left(case)))
 
     def write_results(self) -> None:
         """Every file again after each case: an interrupted run keeps what it measured."""
