@@ -124,7 +124,7 @@ def build(name: str, folder: Path, tiny: bool) -> dict:
     model.save_pretrained(folder, safe_serialization=True)
     tokenizer.save_pretrained(folder)
     return {"folder": str(folder), "params": sum(p.numel() for p in model.parameters()),
-            "architecture": type(model).__name__}
+            "embedding_params": model.get_input_embeddings().weight.numel(), "architecture": type(model).__name__}
 
 
 def train(record: dict, config: str, plan_gpu: str | None, merge: bool, warmup: int, seconds: float) -> None:

@@ -15,8 +15,10 @@ FILES = "versions.txt throughput.txt planner.txt qlora.txt summary.txt results.j
 THROUGHPUT_HEAD = ("random weights, real architecture), generated text-to-SQL rows, the teaching file's bf16 "
                    "settings")
 THROUGHPUT_TERMS = ("timed: steady training after the warm-up steps (run.py GPU/DRY sizes); tok/s = non-pad tokens "
-                    "through the model; trained/s = tokens in the loss; MFU = 6 x parameters x tok/s / peak (MFU(tr) "
-                    "with trained/s); x base = trained/s over the teaching settings at the same global batch")
+                    "through the model; trained/s = tokens in the loss; MFU = 6 x parameters x tok/s / peak; "
+                    "MFU(tr): with trained/s; MFU(ex): the matmuls done, as TRL projects only trained positions "
+                    "through the (tied) LM head: 6 x (non-embedding params x tok/s + embedding params x trained/s); "
+                    "x base = trained/s over the teaching settings at the same global batch")
 PLANNER_HEAD = ("Memory planner vs measured: Gemma-3 270M, the teaching file's bf16 settings, batches padded to "
                 "exactly max_length (the planner's assumption), TRL's default optimizer (QLoRA: the shipped "
                 "paged_adamw_8bit)")
@@ -56,11 +58,20 @@ def rates(result: dict) -> tuple[float, float] | None:
     return meter["real_tokens"] / meter["seconds"], meter["trained_tokens"] / meter["seconds"]
 
 
-def mfu(result: dict, facts: dict, trained: bool = False) -> float | None:
+def mfu(result: dict, facts: dict, tokens: str = "real") -> float | None:
+    """6 x parameters x tokens/s / peak. tokens: 'real' (every non-pad token, the usual MFU), 'trained' (tokens
+    in the loss), or 'executed': TRL projects only trained positions through the LM head on CUDA, so the tied
+    embedding's parameters count for trained tokens only and the others for every token."""
     speed = rates(result)
     if not speed or not facts["cuda"]:
         return None
-    return 6 * result["params"] * speed[trained] / (facts["peak_tflops"] * 1e12)
+    real, trained = speed
+    if tokens == "executed":
+        head = result["embedding_params"]
+        flops = 6 * ((result["params"] - head) * real + head * trained)
+    else:
+        flops = 6 * result["params"] * (real if tokens == "real" else trained)
+    return flops / (facts["peak_tflops"] * 1e12)
 
 
 def ratio(result: dict, results: dict) -> float | None:
@@ -82,12 +93,14 @@ def throughput(results: dict, facts: dict) -> str:
     lines = [f"Throughput: Gemma-3 270M full fine-tuning ({params / 1e6:.1f}M parameters, {THROUGHPUT_HEAD}",
              device_line(facts), THROUGHPUT_TERMS, "",
              (f"{'case':<32}{'status':<10}{'steps':>6}{'tok/s':>11}{'trained/s':>11}{'x base':>8}{'MFU':>8}"
-              f"{'MFU(tr)':>9}{'peak GiB':>11}{'loss':>8}")]
+              f"{'MFU(tr)':>9}{'MFU(ex)':>9}{'peak GiB':>11}{'loss':>8}")]
     for r in rows:
-        speed, share, share_trained, x = rates(r), mfu(r, facts), mfu(r, facts, True), ratio(r, results)
+        speed, x = rates(r), ratio(r, results)
+        share, share_trained, share_executed = (mfu(r, facts, tokens) for tokens in ("real", "trained", "executed"))
         lines.append(f"{r['case']:<32}{_split_status(r)[0]:<10}{(r.get('meter') or {}).get('steps', '-'):>6}"
                      f"{_num(speed and speed[0], '.1f'):>11}{_num(speed and speed[1], '.1f'):>11}"
                      f"{_num(x, '.2f'):>8}{_num(share, '.1%'):>8}{_num(share_trained, '.1%'):>9}"
+                     f"{_num(share_executed, '.1%'):>9}"
                      f"{peak(r):>11}{_num(r.get('loss'), '.3f'):>8}")
     lines += ["", "what each case is, and what sftflow chose for it:"]
     for r in rows:
@@ -176,7 +189,8 @@ def figures(r: dict, results: dict, facts: dict) -> str:
             return "nothing timed"
         text = f"{speed[0]:,.0f} tok/s, {speed[1]:,.0f} trained tok/s"
         if share is not None:
-            text += f", MFU {share:.1%} (on trained tokens {mfu(r, facts, True):.1%})"
+            text += (f", MFU {share:.1%} (on trained tokens {mfu(r, facts, 'trained'):.1%}, "
+                     f"executed {mfu(r, facts, 'executed'):.1%})")
         x = ratio(r, results)
         return text + (f", {x:.2f}x teaching" if x else "") + f", peak {peak(r)} GiB"
     if r["section"] == "planner":

@@ -181,7 +181,9 @@ class Run:
             argv.append("--merge")
         started = time.monotonic()
         result = self.child(case.name, argv, self.time_for(case))
-        result.update(config=str(path), elapsed_s=time.monotonic() - started, params=self.models[case.model]["params"],
+        model = self.models[case.model]
+        result.update(config=str(path), elapsed_s=time.monotonic() - started, params=model["params"],
+                      embedding_params=model["embedding_params"],
                       speed=speed_lines(Path(result["log"])), loss=final_loss(Path(config["output_dir"])))
         if "--merge" in argv:
             result["merge"] = merge_result(result, Path(config["output_dir"]))

@@ -108,3 +108,49 @@ def test_wheel_versions_come_from_the_lock():
     for name in ("trl", "datasets", "dill", "multiprocess", "peft", "sqlglot"):
         assert f"\n{name}=={versions[name]}\n" in lock
     assert set(fetch_wheels.PINNED) <= set(versions)
+
+
+def test_gpu_tables_and_goals_from_gpu_shaped_results():
+    """The report paths only a CUDA run takes (MFU, planner error, goals), on results shaped like child.py's."""
+    import report
+
+    gib = 2 ** 30
+    probe = {"cuda": True, "device": "NVIDIA H100 80GB HBM3", "capability": "9.0", "multiprocessors": 132,
+             "total_memory": 80 * gib, "torch": "2.11.0+cu130", "torch_cuda": "13.0", "bf16_matmul_tflops": 790.0,
+             "imports": {"trl": "ok"}, "checks": {"datasets": "ok", "bitsandbytes": "ok: NF4 Linear"}}
+    facts = {"dry_run": False, "peak_tflops": 989.0, "cuda": True, "probe": probe, "install": "installed 8 wheels",
+             "versions": [("torch", "2.11.0", "machine")]}
+    model = {"status": "ok", "params": 268_098_176, "embedding_params": 167_772_160}
+    results = {
+        "gemma-defaults": {**model, "case": "gemma-defaults", "section": "throughput", "what": "defaults",
+                           "baseline": "gemma-teaching", "max_allocated": 5 * gib, "speed": ["speed: x"],
+                           "meter": {"steps": 120, "seconds": 10.0, "real_tokens": 1_000_000,
+                                     "trained_tokens": 200_000}},
+        "gemma-teaching": {**model, "case": "gemma-teaching", "section": "throughput", "what": "teaching",
+                           "baseline": "", "max_allocated": 9 * gib,
+                           "meter": {"steps": 40, "seconds": 10.0, "real_tokens": 300_000, "trained_tokens": 60_000}},
+        "plan-full-nogc-512": {"case": "plan-full-nogc-512", "section": "planner", "what": "full", "status": "ok",
+                               "max_allocated": 2.4 * gib, "max_reserved": 2.6 * gib,
+                               "plan": {"peak": 3 * gib, "overhead": 0.75 * gib, "phase": "start of backward",
+                                        "params": 268e6, "trainable": 268e6}},
+        "qlora-smollm2": {"case": "qlora-smollm2", "section": "qlora", "what": "qlora", "status": "ok", "loss": 9.1,
+                          "meter": {"steps": 30}, "max_allocated": gib, "elapsed_s": 40,
+                          "merge": {"status": "ok", "elapsed_s": 20, "dtype": "bfloat16",
+                                    "trained_on_4bit_base": True,
+                                    "parity": {"passed": True,
+                                               "merge": {"dtype": "float32", "max_abs_diff": 2e-5, "atol": 1e-4,
+                                                         "rtol": 1e-4, "passed": True}}}},
+    }
+    assert abs(report.mfu(results["gemma-defaults"], facts) - 6 * 268_098_176 * 1e5 / 989e12) < 1e-9
+    executed = 6 * ((268_098_176 - 167_772_160) * 1e5 + 167_772_160 * 2e4) / 989e12
+    assert abs(report.mfu(results["gemma-defaults"], facts, "executed") - executed) < 1e-9
+    text = report.summary(results, facts, 480)
+    assert "MFU 16.3%" in text and "3.33x teaching" in text
+    assert "(trained tok/s) >= 3x: 3.33x -> met" in text
+    assert "MFU of gemma-defaults (bf16) >= 35%: 16.3% -> not met" in text
+    assert "planner error within 10%: 1 of 1 cases -> met (worst -6.2%, plan-full-nogc-512)" in text
+    assert "parity passed" in text
+    assert re.search(r"gemma-defaults\s+ok\s+120\s+100000.0\s+20000.0\s+3.33\s+16.3%", report.throughput(results, facts))
+    assert "-6.2%" in report.planner(results, facts)
+    assert "parity of the merge (float32): max |difference| 2.00e-05" in report.qlora(results, facts)
+    assert "NVIDIA H100" in report.versions(facts)
