@@ -32,23 +32,33 @@ TINY = {"hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2, "nu
 MATMUL = 8192  # the bf16 matmul rate is measured on 8192 x 8192 x 8192 random matrices
 
 
-def probe() -> dict:
-    """`checks` says whether what some cases need works here: 'ok ...' or 'FAILED: ...' (cases.Case.needs)."""
+def probe(info: dict, save) -> None:
+    """Fills `info`, saving it after every step: a crash in a native library (bitsandbytes, a Triton kernel) still
+    leaves what came before. `checks` says whether what cases need works here: 'ok ...' or 'FAILED: ...'
+    (cases.Case.needs); a check missing from it was never reached."""
     import torch
 
-    info = {"torch": torch.__version__, "torch_cuda": torch.version.cuda, "cuda": torch.cuda.is_available(),
-            "imports": {name: _import(name) for name in
-                        ("trl", "datasets", "peft", "sqlglot", "liger_kernel.transformers", "bitsandbytes")}}
-    info["checks"] = {"datasets": _datasets(), "liger": info["imports"]["liger_kernel.transformers"],
-                      "bitsandbytes": "not checked: no CUDA (sftflow trains QLoRA as LoRA there)"}
-    if not info["cuda"]:
-        return info
-    props = torch.cuda.get_device_properties(0)
-    info.update(device=torch.cuda.get_device_name(0), capability=".".join(map(str, torch.cuda.get_device_capability())),
-                total_memory=props.total_memory, multiprocessors=props.multi_processor_count,
-                bf16_matmul_tflops=_matmul_tflops(torch))
-    info["checks"]["bitsandbytes"] = _bnb_4bit(torch)
-    return info
+    info.update(torch=torch.__version__, torch_cuda=torch.version.cuda, cuda=torch.cuda.is_available(), imports={},
+                checks={})
+    if info["cuda"]:
+        props = torch.cuda.get_device_properties(0)
+        info.update(device=torch.cuda.get_device_name(0), total_memory=props.total_memory,
+                    capability=".".join(map(str, torch.cuda.get_device_capability())),
+                    multiprocessors=props.multi_processor_count)
+    save()
+    info["checks"]["datasets"] = _datasets()
+    save()
+    for name in ("trl", "datasets", "peft", "sqlglot", "liger_kernel.transformers"):
+        info["imports"][name] = _import(name)
+        save()
+    info["checks"]["liger"] = info["imports"]["liger_kernel.transformers"]
+    if info["cuda"]:
+        info["bf16_matmul_tflops"] = _matmul_tflops(torch)
+    save()
+    info["imports"]["bitsandbytes"] = _import("bitsandbytes")  # last: it loads a native library
+    save()
+    info["checks"]["bitsandbytes"] = (_bnb_4bit(torch) if info["cuda"] else
+                                      "not checked: no CUDA (sftflow trains QLoRA as LoRA there)")
 
 
 def _datasets() -> str:
@@ -225,9 +235,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="steady training to time, then stop")
     args = parser.parse_args()
     result_path, record = Path(args.result), {}
+
+    def save() -> None:
+        result_path.write_text(json.dumps(record, indent=1, default=str))
+
     try:
         if args.mode == "probe":
-            record.update(probe())
+            probe(record, save)
         elif args.mode == "build":
             names, folder = args.args[:-1], Path(args.args[-1])
             record["models"] = {name: build(name, folder / name, args.tiny) for name in names}
@@ -237,7 +251,7 @@ def main() -> int:
         record["error"] = "".join(traceback.format_exception(e))[-3000:]
         raise
     finally:
-        result_path.write_text(json.dumps(record, indent=1, default=str))
+        save()
     return int(record.get("exit") or record.get("merge_exit") or 0)
 
 

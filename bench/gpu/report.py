@@ -46,7 +46,7 @@ def device_line(facts: dict) -> str:
         return f"device: CPU (torch {probe.get('torch')}; no CUDA: MFU and GPU memory are not measured)"
     return (f"device: {probe['device']} (compute {probe['capability']}, {probe['multiprocessors']} SMs, "
             f"{probe['total_memory'] / GIB:.1f} GiB); torch {probe['torch']} (CUDA {probe['torch_cuda']}); "
-            f"bf16 matmul 8192^3 measured {probe['bf16_matmul_tflops']:.0f} TFLOP/s; "
+            f"bf16 matmul 8192^3 measured {_num(probe.get('bf16_matmul_tflops'), '.0f')} TFLOP/s; "
             f"MFU uses the dense bf16 peak {facts['peak_tflops']:.0f} TFLOP/s (--peak-tflops)")
 
 

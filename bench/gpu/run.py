@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -56,11 +57,13 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     work = Path(args.work or tempfile.mkdtemp(prefix="sftflow-gpu-")).resolve()
     run = Run(args, size, out, work, deadline)
-    run.prepare()
-    run.execute([c for c in bench_cases.schedule(args.dry_run) if c.section in args.sections.split(",")])
-    text = report.summary(run.results, run.facts, time.monotonic() - started)
-    (out / "summary.txt").write_text(text + "\n")
-    print("\n" + text, flush=True)
+    try:
+        run.prepare()
+        run.execute([c for c in bench_cases.schedule(args.dry_run) if c.section in args.sections.split(",")])
+    finally:  # the summary of whatever was measured, also after an interruption
+        text = report.summary(run.results, run.facts, time.monotonic() - started)
+        (out / "summary.txt").write_text(text + "\n")
+        print("\n" + text, flush=True)
     return 0
 
 
@@ -85,7 +88,8 @@ class Run:
     def __init__(self, args, size: dict, out: Path, work: Path, deadline: float):
         self.args, self.size, self.out, self.work, self.deadline = args, size, out, work, deadline
         self.env = dict(os.environ)
-        self.facts = {"dry_run": args.dry_run, "peak_tflops": args.peak_tflops, "work": str(work)}
+        self.facts = {"dry_run": args.dry_run, "peak_tflops": args.peak_tflops, "work": str(work), "probe": {},
+                      "cuda": False, "install": "not reached", "versions": []}
         self.results: dict[str, dict] = {}
         self.models: dict[str, dict] = {}
         self.lock = threading.Lock()  # cases finish in several threads; the files are rewritten one at a time
@@ -142,7 +146,10 @@ class Run:
         if skip:
             result["status"] = "skipped: " + skip
         else:
-            result.update(self.train_case(case))
+            try:
+                result.update(self.train_case(case))
+            except Exception as e:  # a fault of the bench itself costs this case, not the summary
+                result.update(status=f"failed (bench: {type(e).__name__})", error=traceback.format_exc()[-2000:])
         with self.lock:
             self.results[case.name] = result
             print(report.case_line(result, self.results, self.facts), flush=True)
@@ -153,11 +160,12 @@ class Run:
             return "not in the dry run"
         if case.needs_cuda and not self.facts["cuda"]:
             return f"needs CUDA ({case.needs_cuda})"
-        failed = {need: self.facts["probe"].get("checks", {}).get(need, "FAILED: the probe did not run")
-                  for need in case.needs}
-        failed = {need: status for need, status in failed.items() if status.startswith("FAILED")}
-        if failed:
-            return "; ".join(f"{need} does not work here ({status})" for need, status in failed.items())
+        checks = self.facts["probe"].get("checks", {})
+        for need in case.needs:
+            if need not in checks:
+                return f"{need} was not checked: the probe stopped before (versions.txt, cases.log)"
+            if checks[need].startswith("FAILED"):
+                return f"{need} does not work here ({checks[need]})"
         if self.models[case.model].get("status") != "ok":
             return f"model {case.model} was not built"
         if self.time_left(case) < self.size["min_start_s"]:
