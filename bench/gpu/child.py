@@ -170,43 +170,49 @@ def _plan_summary(plan: dict) -> dict:
 
 
 def install_meter(warmup: int, seconds: float, cuda: bool):
-    """A callback on every transformers Trainer (SFTTrainer included) that marks the end of each optimizer step
-    and counts the tokens of every micro-batch; after `warmup` steps it times `seconds` of steady training,
-    then asks the trainer to stop. Patching the Trainer class keeps sftflow's own code path untouched."""
+    """A callback on every transformers Trainer (SFTTrainer included) that counts the tokens of every micro-batch
+    and times the optimizer steps after `warmup`, asking the trainer to stop once `seconds` have passed.
+    The GPU is synchronised only at the two ends of the timed window: a sync per step would stop the host from
+    queueing the next step's kernels while the GPU runs, and slow small batches down. Patching the Trainer class
+    keeps sftflow's own code path untouched."""
     import torch
     import transformers
 
     class Meter(transformers.TrainerCallback):
         def __init__(self):
-            self.marks, self.real, self.trained = [], 0, 0
+            self.real, self.trained, self.steps, self.start, self.end = 0, 0, 0, None, None
 
-        def count(self, inputs) -> None:  # device tensors: summed without a sync, read at the step's end
+        def count(self, inputs) -> None:  # device tensors: summed without a sync, read at the window's ends
             mask, labels = inputs.get("attention_mask"), inputs.get("labels")
             self.real = self.real + (mask.sum() if mask is not None else inputs["input_ids"].numel())
             if labels is not None:
                 self.trained = self.trained + (labels != -100).sum()
 
-        def mark(self) -> None:
+        def mark(self) -> tuple[float, int, int, int]:
             if cuda:
                 torch.cuda.synchronize()
-            self.marks.append((time.perf_counter(), int(self.real), int(self.trained)))
+            return time.perf_counter(), int(self.real), int(self.trained), self.steps
 
         def on_train_begin(self, args, state, control, **kwargs):
-            self.mark()
+            if warmup == 0:
+                self.start = self.mark()
 
         def on_step_end(self, args, state, control, **kwargs):
-            self.mark()
-            if len(self.marks) > warmup + 1 and self.marks[-1][0] - self.marks[warmup][0] >= seconds:
+            self.steps += 1
+            if self.start is None:
+                if self.steps == warmup:
+                    self.start = self.mark()
+                return
+            if time.perf_counter() - self.start[0] >= seconds or state.global_step >= state.max_steps:
+                self.end = self.mark()
                 control.should_training_stop = True
 
         def summary(self) -> dict:
-            steps = len(self.marks) - 1
-            if steps < 1:
-                return {"steps": max(steps, 0)}
-            first = warmup if steps > warmup else 0  # too short a run: timed from its start, warm-up included
-            (t0, real0, trained0), (t1, real1, trained1) = self.marks[first], self.marks[-1]
-            return {"steps": steps, "timed_steps": steps - first, "warmup_included": first == 0 and warmup > 0,
-                    "seconds": t1 - t0, "real_tokens": real1 - real0, "trained_tokens": trained1 - trained0}
+            if self.start is None or self.end is None:
+                return {"steps": self.steps}  # stopped before the timed window closed: nothing timed
+            (t0, real0, trained0, step0), (t1, real1, trained1, step1) = self.start, self.end
+            return {"steps": self.steps, "timed_steps": step1 - step0, "seconds": t1 - t0,
+                    "real_tokens": real1 - real0, "trained_tokens": trained1 - trained0}
 
     meter = Meter()
     init, step = transformers.Trainer.__init__, transformers.Trainer.training_step
