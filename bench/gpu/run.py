@@ -177,6 +177,10 @@ class Run:
                                                                                            self.size["max_steps"])
         config = bench_cases.config_for(case, Path(self.models[case.model]["folder"]), self.data,
                                         self.work / "runs" / case.name, steps, self.size["logging_steps"])
+        if self.args.dry_run and not self.facts["cuda"] and case.section == "throughput":
+            # on CPU sftflow splits batches into 512-token micro-batches, and a 1-row micro-batch needs no sampler;
+            # unsplit, as on a GPU, the dry run also takes the length-grouped sampler's path
+            config.setdefault("train", {})["micro_batch_tokens"] = 100_000
         path = self.work / "configs" / f"{case.name}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(yaml.safe_dump(config, sort_keys=False))
