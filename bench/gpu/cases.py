@@ -1,0 +1,129 @@
+"""The cases of the GPU run in schedule order, and the config file each one trains with.
+
+Every config starts from the teaching workflow's own file, examples/text_to_sql/sft.yaml (Gemma-3 270M full
+fine-tune: bf16, batch 4, rows padded to the longest, no packing, gradient checkpointing on, eager attention),
+points it at the bench's model and data, and shortens the run; each case then changes only the keys it names.
+LoRA and QLoRA settings are read from the shipped examples too, so the bench measures what users run.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples"
+TEACHING_FILE = EXAMPLES / "text_to_sql" / "sft.yaml"
+PROMPTS = EXAMPLES / "text_to_sql" / "prompts"
+GEMMA, SMOLLM2 = "gemma-3-270m-it", "SmolLM2-135M-Instruct"  # model_configs/NAME.json
+# The teaching file's speed keys. sftflow's defaults are the same file without them (and speedups: auto).
+SPEED_KEYS = ("gradient_checkpointing", "attn_implementation")
+TEACHING = {"train": {"speedups": "off"}, "packing": False, "padding_free": False}
+METHOD_KEYS = {  # which keys of which shipped file make each fine-tuning method
+    "lora": (EXAMPLES / "text_to_sql" / "demo.yaml",
+             ("use_peft", "lora_r", "lora_alpha", "lora_dropout", "lora_target_modules", "learning_rate")),
+    "qlora": (EXAMPLES / "court_headnotes" / "qlora.yaml",
+              ("use_peft", "load_in_4bit", "bnb_4bit_quant_type", "use_bnb_nested_quant", "lora_r", "lora_alpha",
+               "lora_dropout", "lora_target_modules", "optim", "learning_rate")),
+}
+PLAN_SHAPES = {False: (8, (512, 1024)), True: (2, (256,))}  # batch, lengths (1024: the teaching file); True: dry run
+PLAN_DRY_RUN = (("full", False), ("lora", True))  # (method, checkpointing) also run in the dry run
+BNB = "bitsandbytes 4-bit needs CUDA"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    section: str  # throughput | planner | qlora
+    model: str  # a file in model_configs/
+    what: str  # one line for the tables
+    settings: dict = field(default_factory=dict)  # config keys set on top of the teaching file
+    drop: tuple[str, ...] = ()  # teaching-file keys removed, i.e. left to sftflow's defaults
+    needs_cuda: str = ""  # why the case means nothing without CUDA: skipped there
+    needs: tuple[str, ...] = ("datasets",)  # the probe's checks that must pass (child.probe), else skipped
+    budget_s: int = 90  # the case's own time limit (its process is killed after it)
+    in_dry_run: bool = True
+    baseline: str = ""  # throughput: the case its speed is divided by
+
+    @property
+    def method(self) -> str:
+        return "qlora" if self.settings.get("load_in_4bit") else "lora" if self.settings.get("use_peft") else "full"
+
+
+def throughput_cases() -> list[Case]:
+    """Gemma-3 270M full fine-tuning. The first case is the headline: sftflow's defaults."""
+    def case(name, what, settings=None, drop=SPEED_KEYS, **kw):
+        return Case(f"gemma-{name}", "throughput", GEMMA, what, settings or {}, drop, **kw)
+
+    return [
+        case("defaults", "sftflow's defaults (teaching file without its speed keys)", budget_s=150,
+             baseline="gemma-teaching"),
+        case("teaching", "teaching: batch 4, pad to longest, no packing, checkpointing, eager", TEACHING, drop=()),
+        case("defaults-liger-off", "defaults, use_liger_kernel: false", {"use_liger_kernel": False},
+             needs_cuda="liger-kernel's Triton kernels need CUDA", needs=("datasets", "liger"),
+             baseline="gemma-teaching"),
+        case("defaults-padding-free", "defaults, padding_free: true (sdpa, packed position_ids)",
+             {"padding_free": True}, baseline="gemma-teaching"),
+        case("defaults-batch32", "defaults at global batch 32", {"per_device_train_batch_size": 32},
+             in_dry_run=False, baseline="gemma-teaching-batch32"),
+        case("teaching-batch32", "teaching settings at global batch 32",
+             {**TEACHING, "per_device_train_batch_size": 32}, drop=(), in_dry_run=False),
+        # last of its section: torch.compile builds its Triton kernels (and again once for dynamic shapes)
+        case("defaults-padding-free-flex", "defaults, padding_free: true, flex_attention",
+             {"padding_free": True, "attn_implementation": "flex_attention"}, budget_s=150,
+             needs_cuda="flex_attention is compiled with Triton for CUDA here", baseline="gemma-teaching"),
+    ]
+
+
+def planner_cases(dry_run: bool) -> list[Case]:
+    """Full / LoRA / QLoRA x checkpointing off / on x two lengths; batches padded to exactly max_length,
+    which is the shape the planner assumes."""
+    batch, lengths = PLAN_SHAPES[dry_run]
+    cases = []
+    for method in ("full", "lora", "qlora"):
+        for checkpointing in (False, True):
+            for length in lengths:
+                settings = {**method_settings(method), **TEACHING, "gradient_checkpointing": checkpointing,
+                            "attn_implementation": "sdpa", "per_device_train_batch_size": batch,
+                            "max_length": length, "pad_to_multiple_of": length}
+                what = f"{method}, checkpointing {'on' if checkpointing else 'off'}, {batch} x {length}"
+                quantized = method == "qlora"
+                cases.append(Case(f"plan-{method}-{'gc' if checkpointing else 'nogc'}-{length}", "planner", GEMMA,
+                                  what, settings, needs_cuda=BNB if quantized else "",
+                                  needs=("datasets", "bitsandbytes") if quantized else ("datasets",),
+                                  in_dry_run=(method, checkpointing) in PLAN_DRY_RUN))
+    return cases
+
+
+def qlora_cases() -> list[Case]:
+    """QLoRA on SmolLM2-135M (the demo's model), then `sftflow merge` with its parity check."""
+    settings = {**method_settings("qlora"), "max_length": 512}
+    return [Case("qlora-smollm2", "qlora", SMOLLM2, "QLoRA (court_headnotes/qlora.yaml keys) -> merge -> parity",
+                 settings, budget_s=150, needs=("datasets", "bitsandbytes"))]
+
+
+def schedule(dry_run: bool) -> list[Case]:
+    return throughput_cases() + planner_cases(dry_run) + qlora_cases()
+
+
+def method_settings(method: str) -> dict:
+    if method == "full":
+        return {"use_peft": False}
+    path, keys = METHOD_KEYS[method]
+    shipped = yaml.safe_load(path.read_text())
+    return {key: shipped[key] for key in keys}
+
+
+def config_for(case: Case, model: Path, data: Path, out: Path, max_steps: int, logging_steps: int) -> dict:
+    """The teaching file, pointed at the bench's model and data, without evaluation or checkpoints."""
+    config = yaml.safe_load(TEACHING_FILE.read_text())
+    for key in case.drop:
+        config.pop(key)
+    config.pop("eval")
+    config.update(model_name_or_path=str(model), dataset_name=str(data), prompts_path=str(PROMPTS),
+                  output_dir=str(out), max_steps=max_steps, logging_steps=logging_steps, eval_strategy="no",
+                  save_strategy="no",
+                  report_to="none")
+    for key, value in case.settings.items():
+        config[key] = {**config.get(key, {}), **value} if isinstance(value, dict) else value
+    return config
