@@ -64,6 +64,11 @@ def throughput_cases() -> list[Case]:
              baseline="gemma-teaching"),
         case("defaults-padding-free", "defaults, padding_free: true (sdpa, packed position_ids)",
              {"padding_free": True}, baseline="gemma-teaching"),
+        # the first H200 run measured the defaults slower than the teaching settings: which default costs it
+        case("defaults-workers0", "defaults, dataloader_num_workers: 0", {"dataloader_num_workers": 0},
+             baseline="gemma-teaching"),
+        case("defaults-workers0-liger-off", "defaults, dataloader_num_workers: 0, use_liger_kernel: false",
+             {"dataloader_num_workers": 0, "use_liger_kernel": False}, baseline="gemma-teaching"),
         case("defaults-batch32", "defaults at global batch 32", {"per_device_train_batch_size": 32},
              in_dry_run=False, baseline="gemma-teaching-batch32"),
         case("teaching-batch32", "teaching settings at global batch 32",

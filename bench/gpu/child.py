@@ -22,7 +22,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-import sftflow_api  # beside this file, after the path
+import sftflow_api  # noqa: E402 - beside this file, after the path
 
 CONFIGS = HERE / "model_configs"
 TOKENIZER = CONFIGS / "tokenizer"
@@ -151,7 +151,8 @@ def train(record: dict, config: str, plan_gpu: str | None, merge: bool, warmup: 
     finally:
         record.update(wall_s=time.perf_counter() - started, meter=meter.summary())
         if cuda:
-            record.update(max_allocated=torch.cuda.max_memory_allocated(), max_reserved=torch.cuda.max_memory_reserved())
+            record.update(max_allocated=torch.cuda.max_memory_allocated(),
+                          max_reserved=torch.cuda.max_memory_reserved())
         else:
             import resource
 

@@ -152,7 +152,8 @@ def qlora(results: dict, facts: dict) -> str:
         merge = r.get("merge")
         if not merge:
             continue
-        lines.append(f"merge: {merge['status']} in {_num(merge.get('elapsed_s'), '.0f')} s; written in {merge.get('dtype')}; "
+        lines.append(f"merge: {merge['status']} in {_num(merge.get('elapsed_s'), '.0f')} s; "
+                     f"written in {merge.get('dtype')}; "
                      f"trained on a 4-bit base: {merge.get('trained_on_4bit_base')}")
         lines += [f"  {line}" for line in parity_lines(merge.get("parity"))]
         if merge.get("error"):
@@ -198,7 +199,8 @@ def figures(r: dict, results: dict, facts: dict) -> str:
         text = f"predicted {_num(plan and plan['peak'] - plan['overhead'], '.2f', GIB)} GiB"
         if not facts["cuda"]:
             return text + ", measured n/a (CPU)"
-        return text + f", measured {_num(r.get('max_allocated'), '.2f', GIB)} GiB, error {_num(planner_error(r), '+.1%')}"
+        measured = _num(r.get("max_allocated"), ".2f", GIB)
+        return text + f", measured {measured} GiB, error {_num(planner_error(r), '+.1%')}"
     merge = r.get("merge") or {}
     passed = (merge.get("parity") or {}).get("passed")
     return (f"trained {(r.get('meter') or {}).get('steps', '-')} steps (loss {_num(r.get('loss'), '.3f')}), merge "

@@ -31,8 +31,8 @@ import yaml
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path[:0] = [str(HERE), str(REPO / "src")]
-import cases as bench_cases
-import report
+import cases as bench_cases  # noqa: E402 - beside this file, after the path
+import report  # noqa: E402
 
 NEEDED = ("trl", "datasets", "sqlglot")  # not on the GPU machine: when one is missing, the carried wheels go in
 RELIED_ON = ("torch", "triton", "transformers", "trl", "datasets", "peft", "accelerate", "huggingface_hub",
@@ -59,7 +59,9 @@ def main() -> int:
     run = Run(args, size, out, work, deadline)
     try:
         run.prepare()
-        run.execute([c for c in bench_cases.schedule(args.dry_run) if c.section in args.sections.split(",")])
+        named = set(args.cases.split(",")) if args.cases else None
+        run.execute([c for c in bench_cases.schedule(args.dry_run) if c.section in args.sections.split(",")
+                     and (named is None or c.name in named)])
     finally:  # the summary of whatever was measured, also after an interruption
         text = report.summary(run.results, run.facts, time.monotonic() - started)
         (out / "summary.txt").write_text(text + "\n")
@@ -74,6 +76,7 @@ def parse_args():
     parser.add_argument("--peak-tflops", type=float, default=989.0, help="dense bf16 peak for MFU (H100/H200: 989)")
     parser.add_argument("--budget-s", type=float, help="whole run, install included (default 540; dry run 115)")
     parser.add_argument("--sections", default="throughput,planner,qlora")
+    parser.add_argument("--cases", help="only these cases (comma-separated names), e.g. to rerun what failed")
     parser.add_argument("--wheels", default=str(HERE / "wheels"), help="carried wheels (fetch_wheels.py)")
     # "site-packages" in the path: dill (datasets' fingerprints) pickles modules found elsewhere by value, and fails
     # on pyarrow's (seen: PicklingError on MonthDayNano with the wheels, pyarrow among them, in /tmp/site)
@@ -98,8 +101,8 @@ class Run:
         self.facts["install"] = install_wheels(Path(self.args.wheels), Path(self.args.site), self.env)
         self.env.update(PYTHONPATH=os.pathsep.join(p for p in (self.env.get("PYTHONPATH"), str(REPO / "src")) if p),
                         SFTFLOW_CACHE=str(self.work / "cache"), HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1",
-                        TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false", PYTHONUNBUFFERED="1", TQDM_DISABLE="1",
-                        WANDB_DISABLED="true", MPLBACKEND="Agg")
+                        TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false", PYTHONUNBUFFERED="1",
+                        TQDM_DISABLE="1", WANDB_DISABLED="true", MPLBACKEND="Agg")
         names = sorted({c.model for c in bench_cases.schedule(self.args.dry_run)})
         build = ["build", *names, str(self.work / "models")] + (["--tiny"] if self.args.dry_run else [])
         with ThreadPoolExecutor(max_workers=2) as pool:  # two processes: a crash in the probe spares the models
@@ -134,6 +137,7 @@ class Run:
             self.results[case.name] = {"case": case.name, "section": case.section, "what": case.what,
                                        "status": "pending"}
         alone = [] if self.args.dry_run else [c for c in schedule if c.section == "throughput"]
+        self.pooled = any(c not in alone for c in schedule)  # no pooled cases: nothing to keep time for
         for case in alone:
             self.run_case(case)
         with ThreadPoolExecutor(max_workers=self.size["jobs"]) as pool:
@@ -203,7 +207,8 @@ class Run:
 
     def time_left(self, case) -> float:
         """Until the run's deadline; throughput cases stop earlier, leaving pool_s to the cases after them."""
-        end = self.deadline - RESERVE_S - (self.size["pool_s"] if case.section == "throughput" else 0)
+        keep = self.size["pool_s"] if case.section == "throughput" and getattr(self, "pooled", True) else 0
+        end = self.deadline - RESERVE_S - keep
         return end - time.monotonic()
 
     def time_for(self, case) -> float:

@@ -56,7 +56,8 @@ def test_dry_run_measured_tokens_and_planned_memory(dry_run):
     out, _ = dry_run
     cases = json.loads((out / "results.json").read_text())["cases"]
     headline = cases["gemma-defaults"]
-    assert headline["meter"]["trained_tokens"] > 0 and headline["meter"]["real_tokens"] > headline["meter"]["trained_tokens"]
+    meter = headline["meter"]
+    assert meter["trained_tokens"] > 0 and meter["real_tokens"] > meter["trained_tokens"]
     assert headline["params"] > 1_000_000  # the tiny Gemma-3 still carries SmolLM2's 49152-token vocabulary
     assert any("speed:" in line for line in headline["speed"])  # what sftflow chose, recorded per case
     plan = cases["plan-full-nogc-256"]["plan"]
@@ -93,7 +94,8 @@ def test_slimmed_bitsandbytes_wheel_keeps_cuda13_and_cpu_libraries_and_a_consist
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         listed = {line.split(",")[0] for line in archive.read("bitsandbytes-0.50.2.dist-info/RECORD").decode().split()}
-        assert archive.read("bitsandbytes/libbitsandbytes_cuda130.so") == files["bitsandbytes/libbitsandbytes_cuda130.so"]
+        cuda130 = "bitsandbytes/libbitsandbytes_cuda130.so"
+        assert archive.read(cuda130) == files[cuda130]
     kept = {f"bitsandbytes/libbitsandbytes_{lib}.so" for lib in ("cuda130", "cuda132", "cpu")}
     assert {n for n in names if ".so" in n} == kept
     assert listed == names  # RECORD lists exactly what the wheel holds
@@ -150,7 +152,8 @@ def test_gpu_tables_and_goals_from_gpu_shaped_results():
     assert "MFU of gemma-defaults (bf16) >= 35%: 16.3% -> not met" in text
     assert "planner error within 10%: 1 of 1 cases -> met (worst -6.2%, plan-full-nogc-512)" in text
     assert "parity passed" in text
-    assert re.search(r"gemma-defaults\s+ok\s+120\s+100000.0\s+20000.0\s+3.33\s+16.3%", report.throughput(results, facts))
+    row = r"gemma-defaults\s+ok\s+120\s+100000.0\s+20000.0\s+3.33\s+16.3%"
+    assert re.search(row, report.throughput(results, facts))
     assert "-6.2%" in report.planner(results, facts)
     assert "parity of the merge (float32): max |difference| 2.00e-05" in report.qlora(results, facts)
     assert "NVIDIA H100" in report.versions(facts)

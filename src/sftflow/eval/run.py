@@ -79,7 +79,9 @@ def load_model_for_eval(ref: ModelRef, trust_remote_code: bool):
     import torch
     from transformers import AutoModelForCausalLM
 
-    kwargs = {"dtype": torch.float32, "trust_remote_code": trust_remote_code}
+    from sftflow.models.loading import inference_device
+
+    kwargs = {"dtype": torch.float32, "trust_remote_code": trust_remote_code, "device_map": inference_device()}
     if ref.is_adapter:
         from peft import PeftModel
 

@@ -14,8 +14,8 @@ def generate(model, tokenizer, prompts: list[list[int]], max_new_tokens: int, ba
         for start in range(0, len(order), batch_size):
             batch = [prompts[i] for i in order[start:start + batch_size]]
             width = max(len(p) for p in batch)
-            input_ids = torch.tensor([[pad] * (width - len(p)) + p for p in batch])
-            attention = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in batch])
+            input_ids = torch.tensor([[pad] * (width - len(p)) + p for p in batch], device=model.device)
+            attention = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in batch], device=model.device)
             output = model.generate(input_ids=input_ids, attention_mask=attention, do_sample=False,
                                     max_new_tokens=max_new_tokens, pad_token_id=pad)
             for i, row in zip(order[start:start + batch_size], output[:, width:]):

@@ -77,6 +77,15 @@ def chat_ids(tokenizer, messages: list[dict], add_generation_prompt: bool = Fals
     return tokenizer(text, add_special_tokens=False)["input_ids"]
 
 
+def inference_device() -> str:
+    """Where models are loaded for generation and merging: the GPU when there is one. (Also a necessity: a process
+    that trained with liger-kernel has its Triton kernels patched into transformers' model classes, and those run
+    on CUDA tensors only; seen on an H200 when a QLoRA run was merged in the process that trained it.)"""
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
 def load_model(name: str, model_class: str, kwargs: dict, where: str):
     import transformers
 

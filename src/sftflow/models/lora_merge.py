@@ -189,10 +189,11 @@ def adapter_model(source: AdapterSource, where: str):
 
 
 def _load(name: str, source: AdapterSource, where: str, dtype: str | None = None):
-    from sftflow.models.loading import load_model
+    from sftflow.models.loading import inference_device, load_model
 
     return load_model(name, source.model_class, {"dtype": _torch_dtype(dtype or source.dtype),
-                                                 "trust_remote_code": source.trust_remote_code}, where)
+                                                 "trust_remote_code": source.trust_remote_code,
+                                                 "device_map": inference_device()}, where)
 
 
 def _torch_dtype(name: str):
