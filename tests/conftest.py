@@ -14,6 +14,19 @@ import yaml
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never touch the network
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# The engine is transformers unless a test asks for vLLM (the vllm_python fixture): a vLLM start takes a minute,
+# and the tiny test model's 8-wide attention heads are below what vLLM's CPU kernels support.
+VLLM_PYTHON = os.environ.get("SFTFLOW_VLLM_PYTHON") or str(Path(__file__).resolve().parents[1] / ".venv-vllm" / "bin"
+                                                           / "python")
+os.environ["SFTFLOW_VLLM_PYTHON"] = "/nonexistent/vllm-disabled-in-tests/python"
+
+
+@pytest.fixture(scope="session")
+def vllm_python() -> str:
+    """The Python of vLLM's environment (.venv-vllm, made by ./setup.sh --vllm and --dev)."""
+    if not Path(VLLM_PYTHON).is_file():
+        pytest.skip("vLLM's CPU build is not installed here (./setup.sh --vllm)")
+    return VLLM_PYTHON
 
 # the real cache holds what the setup step downloaded (the demo model's wheel); tests get their own
 REAL_CACHE = Path(os.environ.get("SFTFLOW_CACHE", Path.home() / ".cache" / "sftflow"))

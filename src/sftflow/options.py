@@ -86,7 +86,7 @@ class EvalOptions:
     max_new_tokens: int = opt(256, "Maximum new tokens per generated answer.")
     batch_size: int = opt(16, "Prompts generated together (left-padded, with a KV cache).")
     num_examples: int | None = opt(None, "Evaluate only the first N examples of the split.")
-    backend: str = opt("auto", "Generation engine.", ("auto", "transformers", "vllm"))
+    backend: str = opt("auto", "Generation engine: auto takes vLLM when it is installed (./setup.sh --vllm, or the vllm package with a GPU), else batched transformers.", ("auto", "transformers", "vllm"))
     sql_timeout_s: float = opt(2.0, "sql_execution: per-query time limit in seconds.")
     answer_column: str | None = opt(None, "Column holding the reference answer (exact_match, multiple_choice, rouge, chrf); default answer, answer_idx for multiple_choice.")
     extract_regex: str | None = opt(None, "Regex whose first match (group 1 if it has groups) is the answer; add (?i) to ignore case.")
@@ -116,6 +116,9 @@ class ServeOptions:
     port: int = opt(8080, "TCP port of the API server.")
     served_model_name: str = opt("local", "Model name clients send in requests.")
     api_key_env: str = opt("SFTFLOW_API_KEY", "Environment variable holding the API key the server enforces.")
+    max_model_len: int | None = opt(None, "Longest prompt + answer in tokens; a longer request is refused with HTTP 400 (default: the model's context length, at most 8192).")
+    kv_cache_gib: int = opt(2, "vLLM on CPU: memory for the KV cache in whole GiB (VLLM_CPU_KVCACHE_SPACE); more serves more requests at once.")
+    vllm_args: list[str] | None = opt(None, "More arguments for vLLM's server, as on its command line (e.g. [--enforce-eager]: starts faster, serves slower).")
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The chat UI in headless Chromium against a real OpenAI-compatible server for the tiny model.
 
-The endpoint is `sftflow serve` (transformers' serving engine) on loopback; the UI runs in this process. The tiny random
+The endpoint is `sftflow serve` (the transformers fallback) on loopback; the UI runs in this process. The tiny random
 model rarely stops, so answers run to max_tokens: short for most tests, long to press stop.
 Screenshots go to $SFTFLOW_TEST_ARTIFACTS (or the test's tmp_path).
 """
@@ -44,7 +44,7 @@ class Endpoint:
 
 @pytest.fixture(scope="module")
 def endpoint(tiny_model_dir):
-    """`sftflow serve` (transformers' serving engine behind sftflow's guard) for the tiny model on a free
+    """`sftflow serve` (the transformers fallback) for the tiny model on a free
     loopback port, answering requests."""
     with start_server(str(tiny_model_dir), port=free_port()) as server:
         yield Endpoint(server.base_url, server.name, server.log_path)

@@ -94,6 +94,8 @@ def test_retention_reports_change_against_the_base(make_config, tiny_model_dir, 
     assert [r["n"] for r in kept] == [4, 4]
 
 
-def test_forcing_vllm_without_gpu_is_a_clear_error(make_config, capsys):
+def test_forcing_vllm_where_it_is_not_installed_is_a_clear_error(make_config, capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("SFTFLOW_VLLM_PYTHON", str(tmp_path / "no-venv" / "python"))
     assert main(["eval", str(make_config()), "--eval.backend", "vllm"]) == 2
-    assert "eval.backend: vllm needs the vllm package" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "eval.backend: vllm, but $SFTFLOW_VLLM_PYTHON names" in err and "./setup.sh --vllm" in err

@@ -93,14 +93,14 @@ def test_api_key_is_enforced_on_v1_only(server):
     assert call(server, "/v1/models", key="wrong")[0] == 401
     assert call(server, "/health", key=None)[0] == 200
     assert call(server, "/v1/chat/completions", chat())[0] == 200
-    assert call(server, "/reset", {})[0] == 404  # transformers' maintenance routes are not exposed
+    assert call(server, "/reset", {})[0] == 404  # only the OpenAI routes and /health exist
 
 
 @pytest.mark.parametrize("body, status, fragment", [
     (b"{not json", 400, "not valid JSON"),
     (chat(model="gpt-4"), 404, "serves 'tiny'"),
-    (chat(max_tokens=10**9), 400, "from 1 to 1024"),
-    (chat(max_completion_tokens=0), 400, "from 1 to 1024"),
+    (chat(max_tokens=10**9), 400, "context is 1024 tokens"),
+    (chat(max_completion_tokens=0), 400, "positive integer"),
     (chat(messages=[]), 400, "non-empty list"),
     (chat(messages="hello"), 400, "non-empty list"),
     (chat(messages=[{"role": "wizard", "content": "hi"}]), 400, "role among"),
@@ -109,7 +109,8 @@ def test_api_key_is_enforced_on_v1_only(server):
      "text only"),
     (chat(temperature=-1), 400, "temperature"),
     (chat(top_p=2), 400, "top_p"),
-    (chat(logit_bias={"not-a-token": 1}), 500, ""),  # fails inside the engine: a 500, the server lives on
+    (chat(logit_bias={"7": 1}), 400, "'logit_bias' is not supported"),  # never silently ignored
+    (chat(stop=["a"] * 5), 400, "'stop' must be"),
 ])
 def test_bad_request_is_refused_then_the_next_one_works(server, body, status, fragment):
     got, answer = call(server, "/v1/chat/completions", body)
@@ -184,19 +185,23 @@ def test_cli_serves_with_config_defaults_and_stops_on_ctrl_c(tiny_model_dir, tmp
     assert f"serving 'from-config' (transformers) at http://127.0.0.1:{port}/v1" in out, out
     assert "API key required: yes ($SFTFLOW_API_KEY)" in out and KEY not in out
     assert '-H "Authorization: Bearer $SFTFLOW_API_KEY"' in out
-    worker = [c for c in psutil.Process(process.pid).children(recursive=True) if "sftflow.serve.worker" in c.cmdline()]
+    worker = [c for c in psutil.Process(process.pid).children(recursive=True)
+              if "sftflow.serve.fallback" in c.cmdline()]
     assert len(worker) == 1 and KEY not in " ".join(worker[0].cmdline())  # the key travels in the environment
     process.send_signal(signal.SIGINT)
     assert process.wait(60) == 0 and "server stopped" in process.stdout.read()
     assert not worker[0].is_running() or worker[0].status() == psutil.STATUS_ZOMBIE
 
 
-def test_vllm_command_keeps_the_key_off_the_command_line(monkeypatch):
+def test_vllm_command_keeps_the_key_off_the_command_line(monkeypatch, tmp_path):
+    python = tmp_path / "python"
+    python.write_text("")
+    monkeypatch.setenv("SFTFLOW_VLLM_PYTHON", str(python))
     monkeypatch.setenv("VLLM_API_KEY", "left-over")
-    command = vllm_command("/models/merged", "local", "127.0.0.1", 8080)
-    assert command[1:] == ["serve", "/models/merged", "--served-model-name", "local", "--host", "127.0.0.1",
-                           "--port", "8080"]
-    assert command[0].endswith("vllm")
+    command = vllm_command("/models/merged", "local", "127.0.0.1", 8080, 2048)
+    assert command == [str(python), "-m", "vllm.entrypoints.openai.api_server", "--model", "/models/merged",
+                       "--served-model-name", "local", "--host", "127.0.0.1", "--port", "8080",
+                       "--max-model-len", "2048"]
     assert child_env("vllm", "secret")["VLLM_API_KEY"] == "secret"
     assert "VLLM_API_KEY" not in child_env("vllm", None)  # no key given: no auth, whatever the environment says
     assert child_env("transformers", "secret")["SFTFLOW_SERVE_KEY"] == "secret"
@@ -210,10 +215,45 @@ def test_serve_with_chat_starts_both_and_ctrl_c_stops_both(tiny_model_dir, make_
     assert f"chat UI on http://127.0.0.1:{ui_port}/ -> http://127.0.0.1:{port}/v1 (model local)" in out, out
     with urllib.request.urlopen(f"http://127.0.0.1:{ui_port}/", timeout=10) as page:
         assert page.status == 200 and "gradio" in page.read().decode("utf-8", "replace").lower()
-    worker = [c for c in psutil.Process(process.pid).children(recursive=True) if "sftflow.serve.worker" in c.cmdline()]
+    worker = [c for c in psutil.Process(process.pid).children(recursive=True)
+              if "sftflow.serve.fallback" in c.cmdline()]
     assert len(worker) == 1
     process.send_signal(signal.SIGINT)
     assert process.wait(60) == 0, process.stdout.read()
     assert not worker[0].is_running() or worker[0].status() == psutil.STATUS_ZOMBIE
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{ui_port}/", timeout=2)
+
+
+def server_rss(server) -> int:
+    return psutil.Process(server.process.pid).memory_info().rss
+
+
+def test_a_2_mb_message_and_an_over_context_prompt_are_refused_at_once_without_growing_the_server(server):
+    before = server_rss(server)
+    huge = chat(messages=[{"role": "user", "content": "x" * 2_000_000}])
+    status, answer = call(server, "/v1/chat/completions", huge)
+    assert status == 400 and answer["error"]["code"] == "context_length_exceeded"
+    assert "1024 tokens" in answer["error"]["message"]
+    long = chat(messages=[{"role": "user", "content": "SELECT " * 3000}])
+    status, answer = call(server, "/v1/chat/completions", long)
+    assert status == 400 and answer["error"]["code"] == "context_length_exceeded"
+    assert server_rss(server) - before < 100 * 2 ** 20  # no 2 MB prompt was tokenized or generated from
+    assert call(server, "/v1/chat/completions", chat(max_tokens=2))[0] == 200
+
+
+def test_a_stop_string_ends_the_answer_before_it_streamed_or_not(server):
+    body = {"model": "tiny", "prompt": "SELECT", "max_tokens": 12, "temperature": 0}
+    full = call(server, "/v1/completions", body)[1]["choices"][0]["text"]
+    assert len(full) >= 6, full
+    stop = full[3:6]
+    status, answer = call(server, "/v1/completions", {**body, "stop": [stop]})
+    assert status == 200 and answer["choices"][0]["text"] == full[:full.find(stop)]
+    assert answer["choices"][0]["finish_reason"] == "stop"
+    request = urllib.request.Request(server.base_url + "/completions", data=json.dumps(
+        {**body, "stop": stop, "stream": True}).encode(), headers={"Content-Type": "application/json",
+                                                                   "Authorization": f"Bearer {KEY}"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        events = [line[6:] for line in response.read().decode().splitlines() if line.startswith("data: ")]
+    assert events[-1] == "[DONE]"
+    assert "".join(json.loads(e)["choices"][0]["text"] for e in events[:-1]) == full[:full.find(stop)]

@@ -67,7 +67,7 @@ def evaluate(config, models: list[str], out_root: Path) -> list[dict]:
         if engine == "vllm":
             from sftflow.models.vllm_offline import generate_vllm
 
-            answers = generate_vllm(ref, prompts, max_tokens)
+            answers = generate_vllm(ref, prompts, max_tokens, config.where, config.serve.kv_cache_gib)
         else:
             answers = generate(load_model_for_eval(ref, trust), tokenizer, prompts, max_tokens, options.batch_size)
         results.append(save_results(out_root, metric, spec, rows, answers, metric(rows, answers, options)))

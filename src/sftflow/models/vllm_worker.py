@@ -1,0 +1,43 @@
+"""Greedy generation with vLLM's offline engine, run by the vLLM environment's Python as a script:
+
+    VLLM_PYTHON vllm_worker.py REQUEST.json ANSWERS.json
+
+REQUEST.json: {"model": folder or Hub id, "prompts": [[token ids], ...], "max_tokens": n, "max_model_len": n,
+"lora": adapter folder or null, "lora_rank": r}. ANSWERS.json: {"answers": [text, ...], "load_s", "generate_s",
+"tokens"}, written when done.
+The prompts are token ids made by sftflow with the training chat template, so vLLM's own templating never runs.
+This file imports nothing of sftflow: sftflow is not installed in vLLM's environment.
+"""
+
+import json
+import sys
+import time
+
+
+def main(request_path: str, answers_path: str) -> int:
+    from vllm import LLM, SamplingParams
+    from vllm.inputs import TokensPrompt
+
+    with open(request_path, encoding="utf-8") as f:
+        request = json.load(f)
+    lora = None
+    options = {"max_model_len": request["max_model_len"], "seed": 0}
+    if request.get("lora"):
+        from vllm.lora.request import LoRARequest
+
+        options.update(enable_lora=True, max_lora_rank=max(int(request["lora_rank"]), 8))
+        lora = LoRARequest("adapter", 1, request["lora"])
+    started = time.perf_counter()
+    llm = LLM(model=request["model"], **options)
+    loaded = time.perf_counter()
+    params = SamplingParams(temperature=0.0, max_tokens=request["max_tokens"])
+    outputs = llm.generate([TokensPrompt(prompt_token_ids=p) for p in request["prompts"]], params, lora_request=lora)
+    with open(answers_path, "w", encoding="utf-8") as f:
+        json.dump({"answers": [output.outputs[0].text for output in outputs], "load_s": loaded - started,
+                   "generate_s": time.perf_counter() - loaded,
+                   "tokens": sum(len(output.outputs[0].token_ids) for output in outputs)}, f)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(*sys.argv[1:3]))
