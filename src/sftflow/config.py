@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from sftflow.errors import UserError
-from sftflow.options import SECTIONS, WorkflowOptions
+from sftflow.options import SECTIONS, TRL_RANGES, Range, WorkflowOptions
 from sftflow.paths import resolve_local
 
 
@@ -50,6 +50,7 @@ class Config:
     merge: Any
     serve: Any
     chat: Any
+    overridden: tuple = ()  # keys set on the command line
 
     @property
     def where(self) -> str:
@@ -65,8 +66,16 @@ class Config:
         return resolve_local(value, self.base_dir)
 
     def output_dir(self) -> Path:
+        """The run directory. A run directory's own config.yaml stands for the folder that holds it, wherever
+        that folder was moved or copied (its output_dir still names where the run was made)."""
+        if self.in_run_dir and "output_dir" not in self.overridden:
+            return self.path.parent
         name = self.sft.get("output_dir") or f"runs/{self.path.stem if self.path else 'run'}"
         return Path(name).expanduser().resolve()
+
+    @property
+    def in_run_dir(self) -> bool:
+        return bool(self.path) and self.path.name == "config.yaml" and (self.path.parent / "manifest.json").is_file()
 
     def to_dict(self) -> dict:
         """The resolved config as flat keys + sections, ready to be written back as YAML.
@@ -89,6 +98,7 @@ def load_config(path: str | Path | None, overrides: dict[str, str] | None = None
         _set_dotted(raw, dotted, yaml.safe_load(text) if isinstance(text, str) else text)
     config = _build(raw, lines, where)
     config.path = Path(path).resolve() if path is not None else None
+    config.overridden = tuple(overrides or ())
     return config
 
 
@@ -96,7 +106,12 @@ def _read_yaml(path: Path) -> tuple[dict, dict, str]:
     where = str(path)
     if not path.is_file():
         raise UserError("config file not found", where)
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise UserError(f"not UTF-8 text (byte {e.start}): save the file as UTF-8", where) from None
+    except OSError as e:
+        raise UserError(f"cannot read the config file: {e.strerror}", where) from None
     try:
         data = yaml.safe_load(text)
         lines = _key_lines(yaml.compose(text))
@@ -151,6 +166,7 @@ def _build(raw: dict, lines: dict, where: str) -> Config:
         elif key in flat_known:
             bucket = "workflow" if key in WORKFLOW_FIELDS else "sft" if key in sft_fields else "model"
             buckets[bucket][key] = coerce(value, flat_known[key], key, loc)
+            check_range(key, buckets[bucket][key], _range(flat_known[key], key), loc)
         else:
             raise UserError(_unknown(key, list(flat_known) + list(SECTIONS)), loc)
     _check_choices(buckets["workflow"], WORKFLOW_FIELDS, lines, where)
@@ -169,6 +185,7 @@ def _section_values(section: str, values: dict, lines: dict, where: str) -> dict
         if key not in fields:
             raise UserError(_unknown(f"{section}.{key}", [f"{section}.{k}" for k in fields]), loc)
         out[key] = coerce(value, fields[key], f"{section}.{key}", loc)
+        check_range(f"{section}.{key}", out[key], _range(fields[key], key), loc)
     _check_choices(out, fields, lines, where, prefix=f"{section}.")
     return out
 
@@ -181,6 +198,17 @@ def _check_choices(values: dict, fields: dict, lines: dict, where: str, prefix: 
             extra = f" (did you mean '{hint[0]}'?)" if hint else ""
             raise UserError(f"'{prefix}{key}' must be one of {', '.join(choices)}, got '{value}'{extra}",
                             _loc(where, lines, prefix + key))
+
+
+def _range(field: dataclasses.Field, key: str) -> Range:
+    return field.metadata.get("range") or TRL_RANGES.get(key) or Range()
+
+
+def check_range(key: str, value, allowed: Range, loc: str) -> None:
+    """Values the type allows but the meaning does not (a batch size of 0, a negative learning rate)."""
+    problem = allowed.problem(value)
+    if problem:
+        raise UserError(f"'{key}' {problem}, got {value!r}", loc)
 
 
 def _loc(where: str, lines: dict, key: str) -> str:

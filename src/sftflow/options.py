@@ -17,9 +17,52 @@ MODES = ("train", "evaluate", "interact")
 MODEL_CLASSES = ("AutoModelForCausalLM", "AutoModelForImageTextToText")
 
 
-def opt(default, help: str, choices: tuple | None = None):
-    """A dataclass field with a one-line help text (and optional allowed values)."""
-    return field(default=default, metadata={"help": help, "choices": choices})
+def opt(default, help: str, choices: tuple | None = None, at_least=None, at_most=None, above=None):
+    """A dataclass field with a one-line help text, and the values its meaning allows: one of `choices`, or a
+    number >= at_least, <= at_most, > above (None, when the type allows it, is always fine)."""
+    return field(default=default, metadata={"help": help, "choices": choices,
+                                            "range": Range(at_least, at_most, above)})
+
+
+@dataclass(frozen=True)
+class Range:
+    """Numbers a key's meaning allows, beyond what its type allows (a batch of 0 is an int, and no batch)."""
+
+    at_least: float | None = None
+    at_most: float | None = None
+    above: float | None = None
+    below: float | None = None
+    except_: tuple = ()  # values allowed outside the range, with their meaning (max_steps: -1)
+
+    def problem(self, value) -> str | None:
+        if value is None or isinstance(value, bool) or not isinstance(value, (int, float)) or value in self.except_:
+            return None
+        if self.above is not None and not value > self.above:
+            return f"must be greater than {self.above:g}"
+        if self.at_least is not None and value < self.at_least:
+            return f"must be at least {self.at_least:g}"
+        if self.at_most is not None and value > self.at_most:
+            return f"must be at most {self.at_most:g}"
+        if self.below is not None and not value < self.below:
+            return f"must be less than {self.below:g}"
+        return None
+
+
+# TRL's flat keys whose type allows values their meaning does not (a negative learning rate trains backwards).
+TRL_RANGES = {
+    "learning_rate": Range(above=0), "num_train_epochs": Range(above=0),
+    "max_steps": Range(at_least=1, except_=(-1,)),  # -1: train for num_train_epochs
+    "per_device_train_batch_size": Range(at_least=1), "per_device_eval_batch_size": Range(at_least=1),
+    "gradient_accumulation_steps": Range(at_least=1), "eval_accumulation_steps": Range(at_least=1),
+    "max_length": Range(at_least=1), "logging_steps": Range(above=0), "save_steps": Range(above=0),
+    "eval_steps": Range(above=0), "warmup_steps": Range(at_least=0), "weight_decay": Range(at_least=0),
+    "max_grad_norm": Range(at_least=0), "adam_beta1": Range(at_least=0, below=1),
+    "adam_beta2": Range(at_least=0, below=1), "adam_epsilon": Range(above=0),
+    "label_smoothing_factor": Range(at_least=0, below=1), "save_total_limit": Range(at_least=1),
+    "seed": Range(at_least=0, at_most=2 ** 32 - 1), "data_seed": Range(at_least=0, at_most=2 ** 32 - 1),
+    "dataloader_num_workers": Range(at_least=0), "dataset_num_proc": Range(at_least=1),
+    "lora_r": Range(at_least=1), "lora_alpha": Range(above=0), "lora_dropout": Range(at_least=0, below=1),
+}
 
 
 @dataclass
@@ -41,7 +84,7 @@ class WorkflowOptions:
     peft_peft_model_path: str | None = opt(None, "Merge: adapter (checkpoint or run directory) to merge.")
     peft_output_model_path: str | None = opt(None, "Merge: where the merged model is written.")
     evaluate_vllm_model_name_or_path: str | None = opt(None, "Evaluate: model, checkpoint or run directory to evaluate.")
-    evaluate_vllm_sampling_params_max_tokens: int | None = opt(None, "Evaluate: maximum new tokens per answer.")
+    evaluate_vllm_sampling_params_max_tokens: int | None = opt(None, "Evaluate: maximum new tokens per answer.", at_least=1)
 
 
 @dataclass
@@ -51,13 +94,13 @@ class DataOptions:
     system_template: str | None = opt(None, "Inline Jinja for the system message (overrides prompts_path/system.jinja).")
     user_template: str | None = opt(None, "Inline Jinja for the user message (overrides prompts_path/user.jinja).")
     assistant_template: str | None = opt(None, "Inline Jinja for the assistant reply (overrides prompts_path/assistant.jinja).")
-    split_seed: int = opt(42, "Seed used to carve missing validation/test splits out of train.")
-    max_train_rows: int | None = opt(None, "Use only the first N training rows (after splitting).")
-    max_eval_rows: int | None = opt(None, "Use only the first N validation rows.")
-    max_test_rows: int | None = opt(None, "Use only the first N test rows.")
+    split_seed: int = opt(42, "Seed used to carve missing validation/test splits out of train.", at_least=0)
+    max_train_rows: int | None = opt(None, "Use only the first N training rows (after splitting).", at_least=1)
+    max_eval_rows: int | None = opt(None, "Use only the first N validation rows.", at_least=1)
+    max_test_rows: int | None = opt(None, "Use only the first N test rows.", at_least=1)
     allow_eos_outside_loss: bool = opt(False, "Train even if the reply's end-of-turn token is not in the loss mask.")
     mix: list[dict] | None = opt(None, "data mix: other configs' train rows added to this one: [{config: x.yaml, weight: 0.2 | count: 500}].")
-    mix_seed: int = opt(0, "data mix: seed of the row sampling and the shuffle.")
+    mix_seed: int = opt(0, "data mix: seed of the row sampling and the shuffle.", at_least=0)
 
 
 @dataclass
@@ -66,13 +109,13 @@ class TrainOptions:
 
     peft_method: str = opt("lora", "With use_peft: lora (also DoRA/rsLoRA via use_dora/use_rslora), adalora or ia3.",
                            ("lora", "adalora", "ia3"))
-    adalora_target_r: int | None = opt(None, "AdaLoRA: average rank kept after pruning (default lora_r / 2).")
+    adalora_target_r: int | None = opt(None, "AdaLoRA: average rank kept after pruning (default lora_r / 2).", at_least=1)
     speedups: str = opt("auto", "auto: fill unset speed settings (gradient checkpointing from the memory plan, "
                         "padding-free or length-grouped batches, ...) and print each; off: TRL's defaults.",
                         ("auto", "off"))
     micro_batch_tokens: int | None = opt(None, "Token budget of a micro-batch; the examples per optimizer step "
                                          "are kept by gradient accumulation (default: 512 on CPU, the memory "
-                                         "plan on a GPU).")
+                                         "plan on a GPU).", at_least=1)
     trained_tokens_head: bool | None = opt(None, "Project only trained positions through the LM head (default: "
                                            "on with speedups; TRL already does it on CUDA).")
 
@@ -83,19 +126,19 @@ class EvalOptions:
 
     metric: str | None = opt(None, "Task metric used to score generated answers (e.g. sql_execution).")
     split: str = opt("test", "Split to evaluate on.")
-    max_new_tokens: int = opt(256, "Maximum new tokens per generated answer.")
-    batch_size: int = opt(16, "Prompts generated together (left-padded, with a KV cache).")
-    num_examples: int | None = opt(None, "Evaluate only the first N examples of the split.")
+    max_new_tokens: int = opt(256, "Maximum new tokens per generated answer.", at_least=1)
+    batch_size: int = opt(16, "Prompts generated together (left-padded, with a KV cache).", at_least=1)
+    num_examples: int | None = opt(None, "Evaluate only the first N examples of the split.", at_least=1)
     backend: str = opt("auto", "Generation engine: auto takes vLLM when it is installed (./setup.sh --vllm, or the vllm package with a GPU), else batched transformers.", ("auto", "transformers", "vllm"))
-    sql_timeout_s: float = opt(2.0, "sql_execution: per-query time limit in seconds.")
+    sql_timeout_s: float = opt(2.0, "sql_execution: per-query time limit in seconds.", above=0, at_most=600)
     answer_column: str | None = opt(None, "Column holding the reference answer (exact_match, multiple_choice, rouge, chrf); default answer, answer_idx for multiple_choice.")
     extract_regex: str | None = opt(None, "Regex whose first match (group 1 if it has groups) is the answer; add (?i) to ignore case.")
     fallback_regex: str | None = opt(None, "Regex tried when extract_regex finds nothing; its last match is the answer.")
     ignore_case: bool = opt(True, "exact_match: compare answer and reference ignoring case.")
     normalize_whitespace: bool = opt(True, "exact_match: strip ends and collapse runs of whitespace before comparing.")
     during_training: bool = opt(False, "Also score the metric on validation rows at every evaluation (logged as eval_<metric>).")
-    during_training_examples: int = opt(32, "Validation rows generated for the metric at each evaluation during training.")
-    early_stopping_patience: int | None = opt(None, "Stop after this many evaluations without improving metric_for_best_model.")
+    during_training_examples: int = opt(32, "Validation rows generated for the metric at each evaluation during training.", at_least=1)
+    early_stopping_patience: int | None = opt(None, "Stop after this many evaluations without improving metric_for_best_model.", at_least=1)
     retention: str | None = opt(None, "Another sftflow config (general-task data + metric) scored on the same models: the forgetting check.")
 
 
@@ -113,11 +156,11 @@ class ServeOptions:
     """An OpenAI-compatible endpoint for the trained model."""
 
     host: str = opt("127.0.0.1", "Interface to bind; loopback unless you mean to expose it.")
-    port: int = opt(8080, "TCP port of the API server.")
+    port: int = opt(8080, "TCP port of the API server.", at_least=1, at_most=65535)
     served_model_name: str = opt("local", "Model name clients send in requests.")
     api_key_env: str = opt("SFTFLOW_API_KEY", "Environment variable holding the API key the server enforces.")
-    max_model_len: int | None = opt(None, "Longest prompt + answer in tokens; a longer request is refused with HTTP 400 (default: the model's context length, at most 8192).")
-    kv_cache_gib: int = opt(2, "vLLM on CPU: memory for the KV cache in whole GiB (VLLM_CPU_KVCACHE_SPACE); more serves more requests at once.")
+    max_model_len: int | None = opt(None, "Longest prompt + answer in tokens; a longer request is refused with HTTP 400 (default: the model's context length, at most 8192).", at_least=1)
+    kv_cache_gib: int = opt(2, "vLLM on CPU: memory for the KV cache in whole GiB (VLLM_CPU_KVCACHE_SPACE); more serves more requests at once.", at_least=1)
     vllm_args: list[str] | None = opt(None, "More arguments for vLLM's server, as on its command line (e.g. [--enforce-eager]: starts faster, serves slower).")
 
 
@@ -128,7 +171,7 @@ class ChatOptions:
     base_url: str | None = opt(None, "OpenAI-compatible endpoint (default: $OPENAI_API_BASE or the local server).")
     api_key_env: str = opt("OPENAI_API_KEY", "Environment variable holding the endpoint's API key.")
     host: str = opt("127.0.0.1", "Interface the UI binds.")
-    port: int = opt(7860, "TCP port of the UI.")
+    port: int = opt(7860, "TCP port of the UI.", at_least=1, at_most=65535)
     share: bool = opt(False, "Create a public share link (off unless asked).")
 
 

@@ -1,5 +1,9 @@
 """Paths and manifest of a run directory: the contract every stage reads and writes.
 
+Everything inside a run directory is named relative to it (manifest paths like "final", "checkpoint-40"; the
+run's config.yaml stands for the folder that holds it), so a run directory can be moved or copied: the copy
+is a run of its own, never a pointer to the original.
+
 RUN_DIR/
   manifest.json        what is where: base model, chat template hash, last/best checkpoint, status
   config.yaml          the resolved config
@@ -24,6 +28,7 @@ from sftflow.errors import UserError
 
 COMPLETE_MARKER = ".sftflow-complete"
 MANIFEST = "manifest.json"
+RUN_PATHS = ("final_model", "last_checkpoint", "best_checkpoint", "merged_model")  # stored relative to the run
 _CHECKPOINT = re.compile(r"^checkpoint-(\d+)$")
 
 
@@ -49,10 +54,34 @@ def read_manifest(run_dir: Path) -> dict | None:
 
 
 def update_manifest(run_dir: Path, **changes) -> dict:
+    """Merge `changes` into the manifest; paths inside the run directory are written relative to it."""
+    for key in RUN_PATHS:
+        if changes.get(key):
+            changes[key] = relative_to_run(run_dir, changes[key])
     manifest = read_manifest(run_dir) or {}
     manifest.update(changes, updated=_now())
     write_json(Path(run_dir) / MANIFEST, manifest)
     return manifest
+
+
+def relative_to_run(run_dir: Path, path) -> str:
+    """'final' for RUN_DIR/final; a path outside the run directory stays as it is."""
+    path, run_dir = Path(path), Path(run_dir).resolve()
+    try:
+        return str(path.resolve().relative_to(run_dir))
+    except ValueError:
+        return str(path)
+
+
+def run_path(run_dir: Path, value) -> Path | None:
+    """A manifest path as a folder of this run directory. Older manifests hold absolute paths: the run's own
+    folder of that name is preferred, so a copied run never reads the original's files."""
+    if not value:
+        return None
+    path = Path(value)
+    if not path.is_absolute() or (Path(run_dir) / path.name).exists():
+        return (Path(run_dir) / (path if not path.is_absolute() else path.name)).resolve()
+    return path
 
 
 def _now() -> str:
@@ -113,14 +142,29 @@ def mark_complete(checkpoint: Path) -> None:
     write_json(checkpoint / COMPLETE_MARKER, {"files": files, "completed": _now()})
 
 
+def checkpoint_problem(checkpoint: Path) -> str | None:
+    """Why a checkpoint cannot be resumed from, or None: not a Trainer checkpoint, or a file its completeness
+    marker lists is missing or changed size (deleted optimizer.pt, truncated weights)."""
+    if not (checkpoint / "trainer_state.json").is_file():
+        return f"{checkpoint} is not a training checkpoint (no trainer_state.json)"
+    marker = checkpoint / COMPLETE_MARKER
+    if not marker.is_file():
+        return None  # written by another tool, or before sftflow marked checkpoints: resumed as it is
+    for name, size in json.loads(marker.read_text())["files"].items():
+        path = checkpoint / name
+        if not path.is_file():
+            return f"{name} is missing from {checkpoint} (its completeness marker lists it)"
+        if path.stat().st_size != size:
+            return f"{name} in {checkpoint} has {path.stat().st_size} bytes, {size} when it was written"
+    return None
+
+
 def trained_model(run_dir: Path, where: str) -> Path:
     """The model a run directory stands for: its best checkpoint when a metric chose one, else its final model."""
     manifest = read_manifest(run_dir) or {}
     chosen = manifest.get("best_checkpoint") if manifest.get("best_metric") is not None else None
-    target = Path(chosen or manifest.get("final_model") or "")
-    if target.name and not target.is_dir():
-        target = run_dir / target.name  # the run directory was moved since it was written
-    if not target.name or not target.is_dir():
+    target = run_path(run_dir, chosen or manifest.get("final_model"))
+    if target is None or not target.is_dir():
         raise UserError(f"run directory has no trained model yet (status: {manifest.get('status')}): {run_dir}",
                         where)
-    return target.resolve()
+    return target

@@ -26,8 +26,11 @@ def run(config, args) -> int:
 
         print(yaml.safe_dump(config.to_dict(), sort_keys=False))
         return 0
+    from sftflow.metrics import METRICS
     from sftflow.train.run import check_settings
 
+    if config.eval.metric is not None:
+        METRICS.get(config.eval.metric, config.where)  # unknown: a did-you-mean error, as eval would give
     for note in check_settings(config):
         print(f"[sftflow] on this machine: {note}")
     print(f"{args.config}: OK")

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from sftflow.errors import UserError
@@ -86,11 +87,27 @@ def _read_json_rows(path: Path) -> list[dict]:
 def _load_hub(name: str, subset: str | None, where: str):
     from datasets import load_dataset
 
+    _check_hub(name, where)
     try:
         return load_dataset(name, subset)
     except Exception as e:  # offline, unknown id, gated...: one message either way
         raise UserError(f"cannot load dataset '{name}' from the Hub ({type(e).__name__}: {str(e)[:200]}); "
                         "for local data give a path that exists", where) from e
+
+
+def _check_hub(name: str, where: str) -> None:
+    """Fail within seconds when the Hub cannot be reached (datasets would retry for a minute); with HF_HUB_OFFLINE
+    or HF_DATASETS_OFFLINE set, datasets reads its own cache and needs no network."""
+    if "1" in (os.environ.get("HF_HUB_OFFLINE"), os.environ.get("HF_DATASETS_OFFLINE")):
+        return
+    from huggingface_hub import dataset_info
+
+    try:
+        dataset_info(name, timeout=10)
+    except Exception as e:  # noqa: BLE001 - offline, unknown id, gated: one message either way
+        reason = str(e).splitlines()[0][:160] if str(e) else ""
+        raise UserError(f"cannot reach dataset '{name}' on the Hub ({type(e).__name__}: {reason}); for local data "
+                        "give a path that exists, for a cached Hub dataset set HF_DATASETS_OFFLINE=1", where) from None
 
 
 def fingerprint(config) -> str:

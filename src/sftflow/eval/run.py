@@ -1,5 +1,6 @@
 """The eval stage: generate answers for a split with each model, score them, print one comparison table."""
 
+import hashlib
 import json
 import math
 import re
@@ -14,6 +15,8 @@ from sftflow.models.engine import choose_engine
 from sftflow.models.generate import generate
 from sftflow.models.loading import load_tokenizer
 from sftflow.models.reference import ModelRef, resolve
+
+ANSWERS_PARTIAL = "answers.partial.jsonl"
 
 
 def run(config, models: list[str] | None = None) -> list[dict]:
@@ -57,21 +60,67 @@ def evaluate(config, models: list[str], out_root: Path) -> list[dict]:
     messages = [templates.render(row, i, roles=("system", "user")) for i, row in enumerate(rows)]
     max_tokens = config.workflow.evaluate_vllm_sampling_params_max_tokens or options.max_new_tokens
     engine = choose_engine(options.backend, config.where, "eval.backend")
-    trust = bool(config.sft.get("trust_remote_code", False))
     results = []
     for spec in models:
         print(f"[sftflow] evaluating {spec} on {len(rows)} {options.split} examples (backend: {engine})")
-        ref = resolve(spec, spec, config.base_dir)
-        tokenizer = load_tokenizer(ref.tokenizer_location(), trust, spec)
-        prompts = [prompt_ids(tokenizer, m, config.workflow.fine_tuning_data_format) for m in messages]
-        if engine == "vllm":
-            from sftflow.models.vllm_offline import generate_vllm
-
-            answers = generate_vllm(ref, prompts, max_tokens, config.where, config.serve.kv_cache_gib)
-        else:
-            answers = generate(load_model_for_eval(ref, trust), tokenizer, prompts, max_tokens, options.batch_size)
+        answers = model_answers(config, spec, messages, engine, max_tokens, out_root / _slug(spec))
         results.append(save_results(out_root, metric, spec, rows, answers, metric(rows, answers, options)))
     return results
+
+
+def model_answers(config, spec: str, messages: list, engine: str, max_tokens: int, out: Path) -> list[str]:
+    """Greedy answers of one model to the rendered messages, prompted with the training chat template."""
+    trust = bool(config.sft.get("trust_remote_code", False))
+    ref = resolve(spec, spec, config.base_dir)
+    tokenizer = load_tokenizer(ref.tokenizer_location(), trust, spec)
+    prompts = [prompt_ids(tokenizer, m, config.workflow.fine_tuning_data_format) for m in messages]
+
+    def generate_missing(todo: list[int], keep) -> None:
+        missing = [prompts[i] for i in todo]
+        if engine == "vllm" and todo:
+            from sftflow.models.vllm_offline import generate_vllm
+
+            keep(todo, generate_vllm(ref, missing, max_tokens, config.where, config.serve.kv_cache_gib))
+        elif todo:
+            model = load_model_for_eval(ref, trust)
+            generate(model, tokenizer, missing, max_tokens, config.eval.batch_size,
+                     on_batch=lambda done, answers: keep([todo[i] for i in done], answers))
+
+    return kept_answers(out, answers_key(ref, prompts, max_tokens), len(prompts), generate_missing)
+
+
+def answers_key(ref: ModelRef, prompts: list[list[int]], max_tokens: int) -> str:
+    """What decides the answers: the model, the prompt tokens and the answer length (not the engine: both are
+    greedy on the same tokens)."""
+    return hashlib.sha256(json.dumps([ref.location, prompts, max_tokens]).encode()).hexdigest()[:16]
+
+
+def kept_answers(out: Path, key: str, n: int, generate_missing) -> list[str]:
+    """Answers written as they come (out/answers.partial.jsonl): a crash or Ctrl-C keeps what was generated and
+    a rerun of the same eval generates only the rest. `generate_missing(indices, keep)` calls keep(indices,
+    answers) as answers arrive."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / ANSWERS_PARTIAL
+    done = {}
+    for line in path.read_text(encoding="utf-8").splitlines() if path.is_file() else []:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue  # a line cut by a crash
+        if record.get("key") == key and 0 <= record.get("index", -1) < n:
+            done[record["index"]] = record["answer"]
+    todo = [i for i in range(n) if i not in done]
+    if done:
+        print(f"[sftflow] {len(done)} of {n} answers kept from an interrupted eval ({path}); generating {len(todo)}")
+    with open(path, "a", encoding="utf-8") as handle:
+        def keep(indices: list[int], answers: list[str]) -> None:
+            for index, answer in zip(indices, answers):
+                handle.write(json.dumps({"key": key, "index": index, "answer": answer}, ensure_ascii=False) + "\n")
+                done[index] = answer
+            handle.flush()
+
+        generate_missing(todo, keep)
+    return [done[i] for i in range(n)]
 
 
 def load_model_for_eval(ref: ModelRef, trust_remote_code: bool):
@@ -96,6 +145,7 @@ def save_results(out_root: Path, metric: Metric, spec: str, rows: list[dict], an
     lines = [json.dumps({"id": row.get("id", i), "prediction": answer, **score})
              for i, (row, answer, score) in enumerate(zip(rows, answers, scored.pop("per_example")))]
     rd.write_atomic(out / "predictions.jsonl", "\n".join(lines) + "\n")
+    (out / ANSWERS_PARTIAL).unlink(missing_ok=True)  # scored: the predictions file holds them now
     # A binomial interval only means something when accuracy is a share of correct answers.
     ci = wilson_interval(scored["accuracy"], scored["n"]) if metric.proportion else None
     summary = {"model": spec, **scored, "ci95": ci}

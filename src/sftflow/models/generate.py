@@ -1,8 +1,10 @@
 """Batched greedy generation with transformers: left padding, KV cache, a progress bar."""
 
 
-def generate(model, tokenizer, prompts: list[list[int]], max_new_tokens: int, batch_size: int) -> list[str]:
-    """Decoded answers for token-id prompts, in input order; prompts of similar length are batched together."""
+def generate(model, tokenizer, prompts: list[list[int]], max_new_tokens: int, batch_size: int,
+             on_batch=None) -> list[str]:
+    """Decoded answers for token-id prompts, in input order; prompts of similar length are batched together.
+    `on_batch(indices, answers)` hears each batch as it is done (eval writes them as they come)."""
     import torch
     from tqdm.auto import tqdm
 
@@ -18,7 +20,10 @@ def generate(model, tokenizer, prompts: list[list[int]], max_new_tokens: int, ba
             attention = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in batch], device=model.device)
             output = model.generate(input_ids=input_ids, attention_mask=attention, do_sample=False,
                                     max_new_tokens=max_new_tokens, pad_token_id=pad)
-            for i, row in zip(order[start:start + batch_size], output[:, width:]):
+            done = order[start:start + batch_size]
+            for i, row in zip(done, output[:, width:]):
                 answers[i] = tokenizer.decode(row, skip_special_tokens=True)
+            if on_batch is not None:
+                on_batch(done, [answers[i] for i in done])
             bar.update(len(batch))
     return answers

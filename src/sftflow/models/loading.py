@@ -21,10 +21,16 @@ def gguf_to_safetensors(gguf: Path) -> Path:
     target = cache_root() / "models" / f"{gguf.stem}-{key}"
     if (target / "model.safetensors").is_file():
         return target
+    with open(gguf, "rb") as handle:
+        if handle.read(4) != b"GGUF":
+            raise UserError("not a GGUF file (it does not start with the GGUF magic bytes)", str(gguf))
     print(f"Converting {gguf.name} to safetensors (once) in {target}")
     kwargs = {"gguf_file": gguf.name}
-    tokenizer = AutoTokenizer.from_pretrained(gguf.parent, **kwargs)
-    model = AutoModelForCausalLM.from_pretrained(gguf.parent, dtype=torch.float32, **kwargs)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(gguf.parent, **kwargs)
+        model = AutoModelForCausalLM.from_pretrained(gguf.parent, dtype=torch.float32, **kwargs)
+    except (OSError, ValueError, KeyError) as e:  # a GGUF of an architecture or type transformers cannot read
+        raise UserError(f"transformers cannot load this GGUF file: {str(e).splitlines()[0][:200]}", str(gguf)) from e
     # a GGUF-loaded model carries its quantizer and cannot be saved until both are dropped
     model.hf_quantizer = None
     model.config.__dict__.pop("quantization_config", None)
@@ -46,6 +52,7 @@ def config_model(config):
 def tokenizer_for(config, ref=None) -> tuple[object, object]:
     """(the config's ModelRef, its tokenizer with the config's chat template if one is given)."""
     ref = ref or config_model(config)
+    ref.check_reachable(config.where)
     template = config.sft.get("chat_template_path")
     template_path = config.resolve_path(template) if template else None
     if template and (template_path is None or not template_path.is_file()):
@@ -92,5 +99,6 @@ def load_model(name: str, model_class: str, kwargs: dict, where: str):
     auto = getattr(transformers, model_class)
     try:
         return auto.from_pretrained(name, **kwargs)
-    except (OSError, ValueError) as e:
-        raise UserError(f"cannot load model '{name}': {str(e).splitlines()[0]}", where) from e
+    except Exception as e:  # noqa: BLE001 - broken weights fail with each library's own error type
+        first = str(e).splitlines()[0] if str(e).strip() else type(e).__name__
+        raise UserError(f"cannot load model '{name}': {type(e).__name__}: {first}", where) from e

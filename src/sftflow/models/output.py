@@ -1,12 +1,15 @@
 """A merged model folder is absent, the previous one, or complete: never half-written, never a silent overwrite.
 
-Work happens in OUT.partial; when it is complete it replaces OUT (the previous OUT is moved aside first,
-since a folder cannot be renamed onto a non-empty one). A failure removes OUT.partial and leaves OUT as it was.
+Work happens in a hidden .OUT.partial-PID beside OUT; when it is complete it replaces OUT (the previous OUT is
+moved aside first, since a folder cannot be renamed onto a non-empty one). A failure, Ctrl-C or SIGTERM removes
+the partial folder and leaves OUT as it was; one left by a SIGKILL is removed by the next merge into OUT.
 """
 
 import json
 import os
 import shutil
+import signal
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -43,16 +46,54 @@ def existing_fingerprint(out: Path) -> str | None:
 
 @contextmanager
 def atomic_dir(out: Path):
-    """Yield an empty OUT.partial; on success it becomes OUT, on any failure it is removed."""
-    partial = out.parent / f"{out.name}.partial"
+    """Yield an empty partial folder; on success it becomes OUT, on any failure or SIGTERM it is removed."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_partials(out)
+    partial = out.parent / f".{out.name}.partial-{os.getpid()}"
     shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
+    partial.mkdir()
     try:
-        yield partial
+        with terminate_as_interrupt():
+            yield partial
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
     publish(partial, out)
+
+
+def remove_stale_partials(out: Path) -> None:
+    """Partial folders of merges into OUT whose process is gone (killed with SIGKILL, or a crashed machine)."""
+    for partial in out.parent.glob(f".{out.name}.partial-*"):
+        pid = partial.name.rpartition("-")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(partial, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def terminate_as_interrupt():
+    """SIGTERM (a `kill`, a job scheduler) raises KeyboardInterrupt here, so cleanup code runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def publish(partial: Path, out: Path) -> None:

@@ -7,6 +7,7 @@ adapter is merged into its base once (parity-checked) into the one merged-adapte
 """
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +53,25 @@ class ModelRef:
         if self.is_adapter and not (Path(self.location) / "tokenizer_config.json").is_file():
             return self.base().location
         return self.location
+
+    def check_reachable(self, where: str | None = None) -> None:
+        """A Hub id must be in the local Hugging Face cache, or the Hub must answer within seconds: a server
+        would otherwise wait minutes for a download that cannot happen (offline machines)."""
+        if self.kind != HUB:
+            return
+        from huggingface_hub import model_info, try_to_load_from_cache
+
+        if isinstance(try_to_load_from_cache(self.location, "config.json"), str):
+            return
+        reason = "HF_HUB_OFFLINE is set" if os.environ.get("HF_HUB_OFFLINE") == "1" else None
+        if reason is None:
+            try:
+                model_info(self.location, timeout=10)
+                return
+            except Exception as e:  # noqa: BLE001 - offline, unknown id, gated: the same advice
+                reason = f"{type(e).__name__}: {str(e).splitlines()[0][:160] if str(e) else ''}"
+        raise UserError(f"'{self.location}' is not a local folder, not in the Hugging Face cache, and the Hub "
+                        f"cannot be reached ({reason}); give the path of a model folder or run directory", where)
 
     def full_model(self, where: str | None = None) -> str:
         """A Hub id or a folder transformers loads as a whole model: an adapter merged into its base (cached)."""

@@ -105,7 +105,9 @@ def launch(target: str, *, host: str, port: int, name: str, api_key: str | None,
 def resolve_target(target: str, where: str | None) -> str:
     """A model folder to serve (a run directory's trained model; an adapter merged once, in the cache), or a Hub
     id: what sftflow.models.reference says the name means."""
-    return resolve(target, where).full_model(where)
+    ref = resolve(target, where)
+    ref.check_reachable(where)
+    return ref.full_model(where)
 
 
 def serving_context(model: str, wanted: int | None, where: str | None) -> int | None:

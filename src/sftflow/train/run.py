@@ -66,12 +66,13 @@ def run(config, launch: LaunchOptions | None = None, train_args: list[str] | Non
         _warn_if_planned_oom(plan, cuda, config.where)
         write_run_files(out, config, model_path, tokenizer, tokenized, args, templates.text_hash(), data_fingerprint)
         rd.update_manifest(out, train_dtype=settings.model.get("dtype") or "float32")  # after CPU adjustments
-    model = load_model(model_path, config.workflow.model_class, model_kwargs(settings.model, sft, cuda), config.where)
-    callbacks = training_callbacks(config, splits, templates, tokenizer, args, out)
-    peft = peft_config(settings.model, config.train, total_steps(args, len(tokenized["train"])), config.where)
-    tokenized = speed.padding_free_inputs(tokenized, args)
-    trainer = build_trainer(model, args, tokenizer, tokenized, peft, callbacks)
-    try:
+    try:  # from here on a failure is the run's: the manifest says so, and a retry may start over
+        model = load_model(model_path, config.workflow.model_class, model_kwargs(settings.model, sft, cuda),
+                           config.where)
+        callbacks = training_callbacks(config, splits, templates, tokenizer, args, out)
+        peft = peft_config(settings.model, config.train, total_steps(args, len(tokenized["train"])), config.where)
+        tokenized = speed.padding_free_inputs(tokenized, args)
+        trainer = build_trainer(model, args, tokenizer, tokenized, peft, callbacks)
         trainer.train(resume_from_checkpoint=str(resume) if resume else None)
     except BaseException:
         if main:
@@ -112,26 +113,34 @@ def resume_target(out: Path, resume, where: str) -> Path | None:
     if resume in (None, False, "", "false", "False"):
         return None
     if resume is True or str(resume).lower() == "true":
-        newest = rd.newest_checkpoint(out)
-        if newest is None:
+        path = rd.newest_checkpoint(out)
+        if path is None:
             raise UserError(f"resume_from_checkpoint: true, but {out} holds no complete checkpoint", where)
-        print(f"[sftflow] resuming from {newest}")
-        return newest
-    path = Path(resume).expanduser().resolve()
-    if not path.is_dir():
-        raise UserError(f"resume_from_checkpoint: no such checkpoint folder: {resume}", where)
-    if not (path / rd.COMPLETE_MARKER).is_file():
-        print(f"[sftflow] warning: {path} has no completeness marker; it may be partially written")
+    else:
+        path = Path(resume).expanduser().resolve()
+        if not path.is_dir():
+            raise UserError(f"resume_from_checkpoint: no such checkpoint folder: {resume}", where)
+        if not (path / rd.COMPLETE_MARKER).is_file():
+            print(f"[sftflow] warning: {path} has no completeness marker; it may be partially written")
+    problem = rd.checkpoint_problem(path)
+    if problem:  # checked before anything is written: the run directory stays as it was
+        raise UserError(f"cannot resume: {problem}; resume from another checkpoint of {path.parent}", where)
+    print(f"[sftflow] resuming from {path}")
     return path
 
 
 def check_output_dir(out: Path, config, resume: Path | None) -> None:
     """Refuse to mix two runs in one folder: a new run needs an empty or absent output directory."""
+    if out.exists() and not out.is_dir():
+        raise UserError(f"output_dir is a file, not a folder: {out}", config.where)
     if not out.exists() or not any(out.iterdir()):
         return
     manifest = rd.read_manifest(out)
     if manifest is None:
         raise UserError(f"output directory is not empty and is not an sftflow run: {out}", config.where)
+    if resume is None and manifest.get("status") == "failed" and not rd.checkpoints(out, complete_only=False):
+        print(f"[sftflow] {out} holds a run that failed before its first checkpoint: starting it again")
+        return
     if resume is None:
         raise UserError(f"output directory already holds a run ({manifest.get('status')}): {out}; "
                         "set resume_from_checkpoint: true to continue it, or choose another output_dir", config.where)

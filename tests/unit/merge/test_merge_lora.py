@@ -44,7 +44,7 @@ def test_merged_logits_equal_the_adapter_models(merged, lora_adapter, tiny_model
 
     out, result = merged
     assert {p.name for p in out.iterdir()} == MODEL_FILES
-    assert not out.with_name("model.partial").exists()
+    assert not list(out.parent.glob(".model.partial-*"))
     weights = load_file(out / "model.safetensors")
     assert not [name for name in weights if "lora" in name]
     prompts = parity_prompts(tiny_tokenizer) + [tiny_tokenizer("SELECT name FROM users")["input_ids"]]
@@ -106,14 +106,27 @@ def test_refuses_a_different_model_unless_overwrite(merged, lora_adapter, tiny_m
 def test_failure_midway_leaves_nothing(lora_adapter, tmp_path, monkeypatch):
     from transformers import PreTrainedModel
 
-    def broken_save(self, *args, **kwargs):
-        (tmp_path / "out.partial" / "model.safetensors").write_bytes(b"half a file")
+    def broken_save(self, path, *args, **kwargs):
+        (Path(path) / "model.safetensors").write_bytes(b"half a file")
         raise OSError("disk full")
 
     monkeypatch.setattr(PreTrainedModel, "save_pretrained", broken_save)
     with pytest.raises(OSError, match="disk full"):
         merge_adapter(lora_adapter, None, tmp_path / "out", overwrite=False, parity_check=True, where="test")
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_merge_killed_while_writing_is_cleaned_up_by_the_next(lora_adapter, tmp_path):
+    """SIGKILL leaves the hidden partial folder of a dead process; the next merge into the same folder removes it,
+    and never touches the partial folder of a merge that is still running."""
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f".out.partial-{dead.stdout.strip()}"
+    running = tmp_path / f".out.partial-{os.getppid()}"
+    for folder in (stale, running):
+        folder.mkdir()
+        (folder / "model.safetensors").write_bytes(b"half a file")
+    merge_adapter(lora_adapter, None, tmp_path / "out", overwrite=False, parity_check=False, where="test")
+    assert not stale.exists() and running.exists() and (tmp_path / "out" / "model.safetensors").is_file()
 
 
 def test_failed_parity_check_is_a_user_error_and_writes_nothing(lora_adapter, tmp_path, monkeypatch):
