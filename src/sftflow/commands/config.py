@@ -28,9 +28,11 @@ def run(config, args) -> int:
         return 0
     from sftflow.metrics import METRICS
     from sftflow.train.run import check_settings
+    from sftflow.train.trackers import check as check_trackers
 
     if config.eval.metric is not None:
         METRICS.get(config.eval.metric, config.where)  # unknown: a did-you-mean error, as eval would give
+    check_trackers(config.sft.get("report_to", "none"), config.where)
     for note in check_settings(config):
         print(f"[sftflow] on this machine: {note}")
     print(f"{args.config}: OK")

@@ -234,3 +234,15 @@ def _html(s: dict, png: bytes) -> str:
             f"</head><body>\n<h1>{title}</h1>\n<img alt=\"loss curves\" src=\"data:image/png;base64,{image}\">\n"
             f"<table>\n{table}\n</table>\n</body></html>\n")
 
+
+def tracker_views(run_dir: Path, manifest: dict) -> list[str]:
+    """How to open each experiment tracker's view of the run (the trackers sftflow set up, from the manifest)."""
+    trackers = manifest.get("trackers") or {}
+    views = {
+        "tensorboard": f"TensorBoard: tensorboard --logdir {run_dir / 'tensorboard'}",
+        "mlflow": f"MLflow: MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri file:{run_dir / 'mlruns'}  "
+                  f"(experiment {trackers.get('project')}, run {trackers.get('mlflow_run_id')})",
+        "trackio": f"trackio: trackio show --project {trackers.get('project')}  (run {trackers.get('run_name')})",
+        "wandb": f"wandb (offline): wandb sync {run_dir / 'wandb'}  (run id {trackers.get('wandb_run_id')})",
+    }
+    return [views[name] for name in trackers.get("names", []) if name in views]

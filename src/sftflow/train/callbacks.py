@@ -24,6 +24,20 @@ class CheckpointMarker(TrainerCallback):
         return control
 
 
+class TrackerSteps(TrainerCallback):
+    """After the trackers have logged a step, the manifest says so (sftflow.train.trackers)."""
+
+    def __init__(self, out: Path):
+        self.out = Path(out)
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        if state.is_world_process_zero:
+            from sftflow.train.trackers import record_logged_step
+
+            record_logged_step(self.out, state.global_step)
+        return control
+
+
 class TaskMetric(TrainerCallback):
     """At each evaluation, generate answers for a few validation rows and add eval_<metric> to the metrics.
 
@@ -31,8 +45,8 @@ class TaskMetric(TrainerCallback):
     eval_<metric>` makes the task metric the criterion. Register before EarlyStoppingCallback.
     """
 
-    def __init__(self, rows: list[dict], prompts: list[list[int]], options):
-        self.rows, self.prompts, self.options = rows, prompts, options
+    def __init__(self, rows: list[dict], prompts: list[list[int]], options, trackers: list = ()):
+        self.rows, self.prompts, self.options, self.trackers = rows, prompts, options, list(trackers)
 
     def on_evaluate(self, args, state, control, metrics=None, model=None, processing_class=None, **kwargs):
         from sftflow.metrics import METRICS
@@ -45,6 +59,8 @@ class TaskMetric(TrainerCallback):
         key = f"eval_{self.options.metric}"
         metrics[key] = METRICS.get(self.options.metric)(self.rows, answers, self.options)["accuracy"]
         state.log_history.append({key: metrics[key], "epoch": state.epoch, "step": state.global_step})
+        for tracker in self.trackers:  # the Trainer logged this evaluation before this callback ran
+            tracker.on_log(args, state, control, logs={key: metrics[key]})
         return control
 
 

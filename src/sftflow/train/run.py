@@ -21,7 +21,7 @@ from sftflow.errors import UserError
 from sftflow.models.loading import load_model, tokenizer_for
 from sftflow.report.run import run as report
 from sftflow.settings import effective
-from sftflow.train import speed
+from sftflow.train import speed, trackers
 from sftflow.train.launch import LAUNCHED, LaunchOptions
 from sftflow.train.launch import launch as launch_workers
 from sftflow.train.peft_setup import peft_config, total_steps
@@ -39,6 +39,7 @@ def run(config, launch: LaunchOptions | None = None, train_args: list[str] | Non
     splits = load_splits(config)
     templates = check_templates(config, splits)
     resume = resume_target(out, config.sft.get("resume_from_checkpoint"), config.where)
+    tracker_names = trackers.check(config.sft.get("report_to", "none"), config.where)
     if os.environ.get(LAUNCHED) != "1":  # the launcher checked already; workers would race each other
         check_output_dir(out, config, resume)
     if launch is not None and launch.wanted:
@@ -55,6 +56,9 @@ def run(config, launch: LaunchOptions | None = None, train_args: list[str] | Non
     plan = training_plan(config, cuda)  # the one memory plan of this run
     lengths = [len(ids) for ids in tokenized["train"]["input_ids"]]
     sft, choices = speed.choose(config, settings.sft, settings.model, cuda, lengths, plan)
+    if main:
+        out.mkdir(parents=True, exist_ok=True)
+    sft, tracker_callbacks = trackers.prepare(tracker_names, sft, out, _step(resume), main)
     args = build_sft_config(sft, out, config.where)
     for note in settings.notes if main else []:
         print(f"[sftflow] turned off: {note}")
@@ -69,7 +73,7 @@ def run(config, launch: LaunchOptions | None = None, train_args: list[str] | Non
     try:  # from here on a failure is the run's: the manifest says so, and a retry may start over
         model = load_model(model_path, config.workflow.model_class, model_kwargs(settings.model, sft, cuda),
                            config.where)
-        callbacks = training_callbacks(config, splits, templates, tokenizer, args, out)
+        callbacks = training_callbacks(config, splits, templates, tokenizer, args, out, tracker_callbacks)
         peft = peft_config(settings.model, config.train, total_steps(args, len(tokenized["train"])), config.where)
         tokenized = speed.padding_free_inputs(tokenized, args)
         trainer = build_trainer(model, args, tokenizer, tokenized, peft, callbacks)
@@ -185,19 +189,21 @@ def model_kwargs(model_kw: dict, sft: dict, has_cuda: bool) -> dict:
     return kwargs
 
 
-def training_callbacks(config, splits, templates, tokenizer, args, out: Path) -> list:
-    """Checkpoint marking always; the task metric and early stopping when the eval: section asks."""
+def training_callbacks(config, splits, templates, tokenizer, args, out: Path, tracker_callbacks: list = ()) -> list:
+    """Checkpoint marking always; the trackers; the task metric and early stopping when the eval: section asks."""
     from transformers import EarlyStoppingCallback
 
-    from sftflow.train.callbacks import CheckpointMarker, TaskMetric
+    from sftflow.train.callbacks import CheckpointMarker, TaskMetric, TrackerSteps
 
-    options, callbacks = config.eval, [CheckpointMarker(out)]
+    options = config.eval
+    callbacks = [CheckpointMarker(out), *tracker_callbacks] + ([TrackerSteps(out)] if tracker_callbacks else [])
     evaluating = _evaluates(args)
     if (options.during_training or options.early_stopping_patience) and not evaluating:
         raise UserError("eval.during_training and eval.early_stopping_patience need eval_strategy: steps or "
                         "epoch", config.where)
     if options.during_training:
-        callbacks.append(TaskMetric(*_metric_sample(config, splits["validation"], templates, tokenizer)))
+        callbacks.append(TaskMetric(*_metric_sample(config, splits["validation"], templates, tokenizer),
+                                    trackers=tracker_callbacks))
     if options.early_stopping_patience:
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=options.early_stopping_patience))
     return callbacks
@@ -282,6 +288,13 @@ def _warn_if_planned_oom(plan, cuda: bool, where: str) -> None:
     warning = oom_warning(plan, capacity, gpu, where)
     if warning:
         print(f"[sftflow] warning: {warning}")
+
+
+def _step(checkpoint: Path | None) -> int | None:
+    """The global step a checkpoint was saved at (None: a fresh run)."""
+    if checkpoint is None:
+        return None
+    return int(json.loads((checkpoint / "trainer_state.json").read_text()).get("global_step", 0))
 
 
 def _print_batch(args) -> None:
