@@ -101,6 +101,12 @@ class DataOptions:
     allow_eos_outside_loss: bool = opt(False, "Train even if the reply's end-of-turn token is not in the loss mask.")
     mix: list[dict] | None = opt(None, "data mix: other configs' train rows added to this one: [{config: x.yaml, weight: 0.2 | count: 500}].")
     mix_seed: int = opt(0, "data mix: seed of the row sampling and the shuffle.", at_least=0)
+    database: str | None = opt(None, "A SQLite file every row's SQL runs on (sql_execution), read-only; rows without a schema get one derived from it.")
+    database_column: str | None = opt(None, "Column naming each row's SQLite file (relative paths: beside the data), instead of data.database.")
+    schema_column: str = opt("schema", "Column the database's schema text fills for the prompt (CREATE TABLE statements), where a row has none.")
+    schema_sample_rows: int = opt(0, "Sample rows per table shown under each CREATE TABLE in the derived schema text.", at_least=0)
+    schema_max_chars: int | None = opt(None, "Budget of the derived schema text for wide databases: sample rows go first, then the tables least related to the question.", at_least=200)
+    schema_question_column: str = opt("sql_prompt", "Column with the question, whose words rank tables when the schema is over its budget.")
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 import statistics
 
+from sftflow.data import databases
 from sftflow.data.sources import load_raw
 from sftflow.data.splits import limit, make_splits
 from sftflow.data.templates import load_templates, to_format
@@ -16,7 +17,8 @@ def load_splits(config):
     w, d = config.workflow, config.data
     splits = make_splits(load_raw(config), w.dataset_train_split, w.dataset_eval_split,
                          w.dataset_test_split, d.split_seed, config.where)
-    return limit(splits, {"train": d.max_train_rows, "validation": d.max_eval_rows, "test": d.max_test_rows})
+    splits = limit(splits, {"train": d.max_train_rows, "validation": d.max_eval_rows, "test": d.max_test_rows})
+    return databases.attach(splits, config)
 
 
 def check_templates(config, splits):

@@ -7,12 +7,16 @@ def make_splits(raw, train: str, validation: str, test: str, seed: int, where: s
     """DatasetDict with keys 'train', 'validation', 'test', following the teaching workflow's rules.
 
     test present, no validation: validation of the test set's size is carved out of train;
-    validation present, no test: the same the other way round; neither: 90/5/5.
+    validation present, no test: the same the other way round; neither: 90/5/5. A dataset without a train
+    split (a benchmark to evaluate on) keeps the held-out splits it has; training asks for 'train' itself.
     """
     from datasets import DatasetDict
 
     if train not in raw:
-        raise UserError(f"split '{train}' not found; the dataset has: {', '.join(raw) or 'no splits'}", where)
+        held = {name: raw[split] for name, split in (("validation", validation), ("test", test)) if split in raw}
+        if not held:
+            raise UserError(f"split '{train}' not found; the dataset has: {', '.join(raw) or 'no splits'}", where)
+        return DatasetDict(held)
     base = raw[train]
     if len(base) == 0:
         raise UserError(f"split '{train}' is empty", where)
@@ -42,6 +46,6 @@ def _carve(dataset, size: int, seed: int, where: str):
 def limit(splits, max_rows: dict):
     """Keep the first N rows of the splits that have a limit (for quick runs)."""
     for name, n in max_rows.items():
-        if n is not None and n < len(splits[name]):
+        if name in splits and n is not None and n < len(splits[name]):
             splits[name] = splits[name].select(range(n))
     return splits

@@ -37,6 +37,9 @@ def run(config, launch: LaunchOptions | None = None, train_args: list[str] | Non
 
     out = config.output_dir()
     splits = load_splits(config)
+    if "train" not in splits:
+        raise UserError(f"split '{config.workflow.dataset_train_split}' not found; the dataset has: "
+                        f"{', '.join(splits)} (fine for eval, not for training)", config.where)
     templates = check_templates(config, splits)
     resume = resume_target(out, config.sft.get("resume_from_checkpoint"), config.where)
     tracker_names = trackers.check(config.sft.get("report_to", "none"), config.where)

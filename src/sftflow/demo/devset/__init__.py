@@ -1733,3 +1733,26 @@ def load_questions() -> list[dict]:
     """The hand-written questions: id, db_id, question, sql, difficulty and tags, in file order."""
     with QUESTIONS_PATH.open(encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
+
+
+def write_split(folder: Path, per_database: int | None = None) -> Path:
+    """The set as a dataset folder sftflow reads: databases/<db_id>.sqlite (built once) and test.jsonl with
+    sql_prompt, sql and database (the file, relative to the folder); `per_database`: N questions of each
+    database, evenly spaced through its list (which runs from easy to hard), for a smaller sample with the same
+    mix. Returns the folder."""
+    folder = Path(folder)
+    build_all(folder / "databases")
+    by_database: dict[str, list[dict]] = {}
+    for question in load_questions():
+        by_database.setdefault(question["db_id"], []).append(question)
+    rows = []
+    for db_id, questions in by_database.items():
+        n = len(questions) if per_database is None else min(per_database, len(questions))
+        for i in range(n):
+            question = questions[i * len(questions) // n]
+            rows.append({"id": question["id"], "sql_prompt": question["question"], "sql": question["sql"],
+                         "database": f"databases/{db_id}.sqlite", "difficulty": question["difficulty"]})
+    partial = folder / ".test.jsonl.partial"
+    partial.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    os.replace(partial, folder / "test.jsonl")
+    return folder
