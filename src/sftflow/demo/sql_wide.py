@@ -31,6 +31,7 @@ from sftflow.sql_schema import schema_text
 
 MAX_SCHEMA_CHARS = 2400  # the model trains at 1024 tokens: the schema must leave room for question and answer
 MIN_SHOWN_TABLES = 4
+_TODAY = dt.date(2025, 6, 30)  # the data's "now": later end dates are plans, later events have not happened
 
 _FIRST = ("Adele", "Bruno", "Celia", "Dario", "Edith", "Fabian", "Greta", "Henrik", "Ilse", "Jakob", "Karin",
           "Luca", "Mirela", "Nils", "Oona", "Pavel", "Renata", "Stefan", "Tamsin", "Ugo", "Viola", "Wendell",
@@ -58,7 +59,7 @@ _DOMAINS = {
 insurance_agents: agent_id id, full_name person, region cat(North|South|East|West|Central), license_year year(1996,2021)
 policy_holders: holder_id id, first_name first, last_name last, birth_date date(1948,2004)?, home_city city,
   agent_id ref(insurance_agents)
-policies/policy: policy_id id, holder_id ref(policy_holders), policy_type cat(auto|home|life|travel|boat),
+policies: policy_id id, holder_id ref(policy_holders), policy_type cat(auto|home|life|travel|boat),
   premium_amount real(240,4200), start_date date(2019,2024), end_date after(start_date,180,1095)?
 claims: claim_id id, policy_id ref(policies), claim_date after(policy_id.start_date,10,700),
   claim_amount real(150,48000),
@@ -139,7 +140,7 @@ gym_members: member_id id, first_name first, last_name last, tier_id ref(members
   join_date date(2018,2024), cancel_date after(join_date,30,1500)?
 personal_trainers: trainer_id id, gym_id ref(gyms), full_name person, hourly_fee real(25,120),
   certified_year year(2005,2023)
-fitness_classes/fitness class: class_id id, gym_id ref(gyms), trainer_id ref(personal_trainers)?,
+fitness_classes: class_id id, gym_id ref(gyms), trainer_id ref(personal_trainers)?,
   class_type cat(spin|yoga|HIIT|pilates|boxing|zumba|rowing),
   weekday cat(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday), capacity int(8,35)
 class_bookings: booking_id id, class_id ref(fitness_classes), member_id ref(gym_members), booked_date date(2023,2024),
@@ -149,7 +150,7 @@ class_bookings: booking_id id, class_id ref(fitness_classes), member_id ref(gym_
 museums: museum_id id, museum_name name(Ashford Museum of Art|Harbour History Museum|Northfield Science Centre|
   Valdez Folk Museum|Crescent Modern|Old Mill Heritage Museum|Kestrel Gallery of Design), city city,
   founded_year year(1870,2005), annual_visitors int(20000,900000)
-galleries/gallery: gallery_id id, museum_id ref(museums), gallery_name name(East Wing|West Wing|Atrium|Lower Hall|
+galleries: gallery_id id, museum_id ref(museums), gallery_name name(East Wing|West Wing|Atrium|Lower Hall|
   Tower Room|North Gallery|Garden Pavilion|Print Room|Long Gallery), floor_level int(0,4), area_sqm real(80,1200)
 curators: curator_id id, museum_id ref(museums), full_name person,
   expertise cat(painting|sculpture|photography|textiles|antiquities|design), hired_date date(2001,2024)
@@ -227,7 +228,7 @@ code_reviews: review_id id, pull_request_id ref(pull_requests), reviewer_id ref(
     "online_courses": """
 course_instructors: instructor_id id, full_name person, country country, joined_date date(2015,2023),
   is_verified flag(are verified|are not verified)
-course_categories/course category: category_id id, category_name name(data science|design|marketing|programming|
+course_categories: category_id id, category_name name(data science|design|marketing|programming|
   photography|music production|personal finance|languages)
 online_courses: course_id id, instructor_id ref(course_instructors), category_id ref(course_categories),
   course_title name(Python|SQL|Excel|Figma|Guitar|Budgeting|Spanish|Lightroom|Copywriting;for Beginners|Masterclass|
@@ -306,7 +307,7 @@ ship_crew_members: crew_member_id id, vessel_id ref(vessels), full_name person,
   rank cat(captain|chief officer|engineer|able seaman|cook), nationality country
 """,
     "pharmacy": """
-pharmacies/pharmacy: pharmacy_id id, pharmacy_name name(Greenleaf Pharmacy|Corner Chemist|WellPoint Pharmacy|
+pharmacies: pharmacy_id id, pharmacy_name name(Greenleaf Pharmacy|Corner Chemist|WellPoint Pharmacy|
   Riverside Drugstore|Northside Apothecary|CareWay Pharmacy|Hilltop Pharmacy), city city, opened_year year(1975,2020),
   is_open_24h flag(are open around the clock|are not open around the clock)
 drugs: drug_id id, brand_name name(Zolvarex|Pemtira|Cardiofen|Lumaxil|Nexadrin|Oprivan|Talcedon|Vireline|Quintosol|
@@ -373,7 +374,7 @@ quality_checks: check_id id, batch_id ref(production_batches), checked_date afte
     "elections": """
 electoral_districts: district_id id, district_name name(Northgate|Riverside East|Hillcrest|Old Harbour|Westfield|
   Pine Valley|Lakeshore|Central Heights), region cat(urban|suburban|rural), registered_voters int(20000,300000)
-political_parties/political party: party_id id, party_name name(Green Alliance|Civic Union|Liberal Forum|
+political_parties: party_id id, party_name name(Green Alliance|Civic Union|Liberal Forum|
   Workers Party|Unity Movement|Rural League|Reform Bloc), founded_year year(1920,2018),
   ideology cat(left|centre-left|centre|centre-right|right)
 candidates: candidate_id id, party_id ref(political_parties)?, district_id ref(electoral_districts),
@@ -439,7 +440,7 @@ collection_routes: route_id id, zone_id ref(collection_zones), route_code name(R
   waste_stream cat(general waste|recycling|organics|glass)
 route_runs: run_id id, route_id ref(collection_routes), truck_id ref(collection_trucks), driver_id ref(truck_drivers),
   run_date date(2024,2024), tonnes_collected real(1,18), missed_stops int(0,25)?
-disposal_facilities/disposal facility: facility_id id, facility_name name(Greenway Landfill|Eastport Recycling Plant|
+disposal_facilities: facility_id id, facility_name name(Greenway Landfill|Eastport Recycling Plant|
   Valley Compost Site|North Energy Recovery|Ridge Transfer Station),
   facility_type cat(landfill|recycling plant|compost site|incinerator|transfer station), gate_fee_per_tonne real(15,140)
 facility_dropoffs: dropoff_id id, run_id ref(route_runs), facility_id ref(disposal_facilities), tonnes real(1,18),
@@ -520,7 +521,7 @@ ferry_tickets: ticket_id id, sailing_id ref(sailings), fare_class cat(adult|chil
   price real(4,120), purchased_date after(sailing_id.sailing_date,-40,0)
 """,
     "beekeeping": """
-apiaries/apiary: apiary_id id, apiary_name name(Clover Hill|Heather Moor|Linden Row|Orchard Gate|Meadowbank|
+apiaries: apiary_id id, apiary_name name(Clover Hill|Heather Moor|Linden Row|Orchard Gate|Meadowbank|
   Thistle Field|Willow Bend;Apiary), region cat(lowland|upland|coastal|woodland), established_year year(1985,2022)
 beekeepers: beekeeper_id id, full_name person, certification cat(novice|journeyman|master), years_keeping int(1,40)
 beehives: hive_id id, apiary_id ref(apiaries), beekeeper_id ref(beekeepers)?,
@@ -653,7 +654,7 @@ callbacks: callback_id id, call_id ref(support_calls), scheduled_date after(call
   completed_date after(scheduled_date,0,5)?
 """,
     "space_missions": """
-space_agencies/space agency: agency_id id, agency_name name(Orbital Research Agency|Northern Space Office|
+space_agencies: agency_id id, agency_name name(Orbital Research Agency|Northern Space Office|
   Equatorial Launch Authority|Pacific Space Institute|Aurora Space Agency), country country,
   founded_year year(1958,2015)
 launch_sites: launch_site_id id, site_name name(Cape {last}|{last} Spaceport|{city} Launch Complex|Pad {L}{D}),
@@ -708,13 +709,16 @@ job_quality_checks: check_id id, job_id ref(translation_jobs), reviewer_name per
 
 # ---------------------------------------------------------------- the catalogue, parsed once
 
-_SQL_TYPES = {"id": "INTEGER", "int": "INTEGER", "year": "INTEGER", "flag": "INTEGER", "real": "REAL"}  # else TEXT
+_SQL_TYPES = {"id": "INTEGER", "ref": "INTEGER", "int": "INTEGER", "year": "INTEGER", "flag": "INTEGER",
+              "real": "REAL"}  # every other kind is TEXT: names, categories, ISO dates
 _LABEL_KINDS = ("person", "name")  # a table's label: what "which X" answers with
 _NUMBER_KINDS = ("int", "year", "real")
 _DATE_KINDS = ("date", "after")
 _GROUP_KINDS = ("cat", "city", "country")
 _TEXT_KINDS = ("person", "name", "last")
 _COLUMN = re.compile(r"(\w+) (\w+)(?:\(([^)]*)\))?(\?)?")
+_KINDS = {"id", "ref", "person", "first", "last", "email", "city", "country", "name", "cat", "int", "year", "real",
+          "date", "after", "flag"}
 
 
 @dataclass(frozen=True)
@@ -751,6 +755,11 @@ class Table:
         return [c for c in self.columns if c.kind in kinds]
 
     @property
+    def groups(self) -> list[Column]:
+        """Columns to group by: categories that are never NULL (a NULL group is an answer nobody asked for)."""
+        return [c for c in self.of(*_GROUP_KINDS) if not c.nullable]
+
+    @property
     def label(self) -> tuple[Column, ...]:
         """The columns that name a row: first and last name, a name, else the id; none for link tables."""
         first, last = self.of("first"), self.of("last")
@@ -778,6 +787,8 @@ def _parse_table(line: str) -> Table:
     columns = []
     for match in _COLUMN.finditer(body):
         column, kind, args, nullable = match.groups()
+        if kind not in _KINDS:
+            raise ValueError(f"unknown column kind {kind!r} for {name}.{column}")
         columns.append(Column(column, kind, _split_args(kind, args or ""), bool(nullable)))
     leftover = _COLUMN.sub("", body).replace(",", "").strip()
     if leftover:
@@ -815,19 +826,23 @@ DOMAINS = tuple(SCHEMAS)
 
 # ---------------------------------------------------------------- sampling a database
 
+def _word_lists(column: Column) -> list[list[str]]:
+    return [[a.strip() for a in group.split("|") if a.strip()] for group in column.args]
+
+
 def _name_pool(column: Column) -> list[str] | None:
     """Every value a literal name column can take, or None when it has placeholders (effectively unbounded)."""
-    groups = [[a.strip() for a in group.split("|") if a.strip()] for group in column.args]
-    names = [" ".join(parts) for parts in itertools.product(*groups)]
+    names = [" ".join(parts) for parts in itertools.product(*_word_lists(column))]
     return None if any("{" in n for n in names) else names
 
 
-def _fill(rng: random.Random, pattern: str) -> str:
-    def one(match: re.Match) -> str:
-        key = match.group(1)
-        pools = {"first": _FIRST, "last": _LAST, "city": _CITIES, "L": "ABCDEFGHJKLMNPRSTUVWXYZ", "D": "123456789"}
-        return rng.choice(pools[key])
-    return re.sub(r"\{(\w+)\}", one, pattern)
+_PLACEHOLDERS = {"first": _FIRST, "last": _LAST, "city": _CITIES, "L": "ABCDEFGHJKLMNPRSTUVWXYZ", "D": "123456789"}
+
+
+def _made_up_name(rng: random.Random, column: Column) -> str:
+    """One word from each list, placeholders filled: 'Chateau Lambert', 'MV Okonkwo', 'Reserve No. 4'."""
+    pattern = " ".join(rng.choice(words) for words in _word_lists(column))
+    return re.sub(r"\{(\w+)\}", lambda m: rng.choice(_PLACEHOLDERS[m.group(1)]), pattern)
 
 
 def _day(rng: random.Random, first_year: int, last_year: int) -> str:
@@ -906,7 +921,7 @@ class _Sampler:
         if self.weights is not None:
             return rng.choices(self.pool, weights=self.weights)[0]
         if kind == "name":
-            return self.pool[index - 1] if self.pool is not None else _fill(rng, rng.choice(args[0].split("|")).strip())
+            return self.pool[index - 1] if self.pool is not None else _made_up_name(rng, self.column)
         if kind in ("int", "year"):
             return rng.randint(int(args[0]), int(args[1]))
         if kind == "real":
@@ -917,20 +932,23 @@ class _Sampler:
             return self._after(row)
         return self._personal(row)
 
+    def _base_date(self, row: dict) -> str | None:
+        base = self.column.args[0]
+        if "." not in base:
+            return row[base]
+        ref_name, parent_column = base.split(".")  # a date of the referenced row: a claim follows its policy's start
+        parent = self.db.tables[self.table.column(ref_name).parent]
+        i = parent.columns.index(parent.column(parent_column))
+        return next((r[i] for r in self.db.rows[parent.name] if r[0] == row[ref_name]), None)
+
     def _after(self, row: dict) -> str | None:
-        base_name, low, high = self.column.args
-        if "." in base_name:  # a date of the referenced row: a claim comes after its policy starts
-            ref_name, parent_column = base_name.split(".")
-            ref = self.table.column(ref_name)
-            parent = self.db.tables[ref.parent]
-            by_key = {r[0]: r for r in self.db.rows[parent.name]}
-            base = by_key.get(row[ref_name], (None,) * len(parent.columns))[parent.columns.index(
-                parent.column(parent_column))]
-        else:
-            base = row[base_name]
+        base, low, high = self._base_date(row), int(self.column.args[1]), int(self.column.args[2])
         if base is None:
             return None
-        return (dt.date.fromisoformat(base) + dt.timedelta(days=self.rng.randint(int(low), int(high)))).isoformat()
+        day = dt.date.fromisoformat(base) + dt.timedelta(days=self.rng.randint(low, high))
+        if self.column.nullable and day > _TODAY:  # a settlement or a return after today has not happened yet
+            return None
+        return day.isoformat()
 
     def _personal(self, row: dict) -> str:
         kind, rng = self.column.kind, self.rng
@@ -997,11 +1015,7 @@ _STYLES = ("block", "inline", "compact")  # real databases are written in all of
 
 
 def _column_sql(tables: dict[str, Table], table: Table, column: Column, style: str) -> str:
-    if column.kind == "ref":
-        parent = tables[column.parent]
-        text = f"{column.name} {_SQL_TYPES.get(parent.pk.kind, 'TEXT')}"
-    else:
-        text = f"{column.name} {_SQL_TYPES.get(column.kind, 'TEXT')}"
+    text = f"{column.name} {_SQL_TYPES.get(column.kind, 'TEXT')}"
     if column.kind == "id":
         return text + " PRIMARY KEY"
     if not column.nullable and style != "compact":
@@ -1126,7 +1140,7 @@ def _is_plural(words: str) -> bool:
 
 def _plural(words: str) -> str:
     before, noun, after = _head(words)
-    if _is_plural(words) or noun in ("staff",):
+    if _is_plural(words) or (noun.isupper() and noun.endswith("S")):  # "device OS" stays as it is
         return words
     if noun.endswith("is"):
         noun = noun[:-2] + "es"
@@ -1150,7 +1164,7 @@ def _role(tables: dict[str, Table], column: Column) -> str:
     """What a reference means for its row: 'policy' for policy_id, 'assignee' for assignee_id."""
     role = column.name.removesuffix("_id").replace("_", " ")
     parent = tables[column.parent].singular
-    return parent if parent.endswith(role) else role
+    return parent if parent.endswith(role) or parent.startswith(role + " ") else role
 
 
 def _words(tables: dict[str, Table], table: Table, column: Column) -> str:
@@ -1356,12 +1370,13 @@ def _null_cond(rng, db, tables, table, column, alias) -> _Cond | None:
     if not present or not missing:
         return None
     words = _role(tables, column) if column.kind == "ref" else _words(tables, table, column)
+    some, be = (words, "are") if _is_plural(words) else (_a(words), "is")
     if is_null:
-        return _Cond(f"{_ref(alias, column)} IS NULL", (f"with no {words}", f"without {_a(words)}",
-                     f"whose {words} is missing", f"whose {words} is not recorded"),
+        return _Cond(f"{_ref(alias, column)} IS NULL", (f"with no {words}", f"without {some}",
+                     f"whose {words} {be} missing", f"whose {words} {be} not recorded"),
                      f"have no {words}", f"has no {words}", column)
-    return _Cond(f"{_ref(alias, column)} IS NOT NULL", (f"with {_a(words)} recorded", f"whose {words} is known"),
-                 f"have {_a(words)}", f"has {_a(words)}", column)
+    return _Cond(f"{_ref(alias, column)} IS NOT NULL", (f"with {some} recorded", f"whose {words} {be} known"),
+                 f"have {some}", f"has {some}", column)
 
 
 def _like_cond(rng, db, tables, table, column, alias) -> _Cond | None:
@@ -1778,10 +1793,10 @@ def _top_k(rng, db):
 
 
 def _distinct(rng, db):
-    table = _pick(rng, db, lambda t: t.of(*_GROUP_KINDS))
+    table = _pick(rng, db, lambda t: t.groups)
     if table is None:
         return None
-    column = rng.choice(table.of(*_GROUP_KINDS))
+    column = rng.choice(table.groups)
     cond = _condition(rng, db, table, avoid=[column]) if rng.random() < 0.6 else None
     question = _ask(rng, ("List the distinct {cs} of {T}{rel}.", "Which {cs} do the {T}{rel} have? List each once.",
                           "What different {cs} appear among {T}{rel}?", "Show each {c} used by {T}{rel}, once."),
@@ -1869,8 +1884,7 @@ def _join_count(rng, db):
 
 
 def _group_column(rng, table: Table) -> Column | None:
-    options = table.of(*_GROUP_KINDS)
-    return rng.choice(options) if options else None
+    return rng.choice(table.groups) if table.groups else None
 
 
 def _count_sql(rng, name: str) -> tuple[str, str]:
@@ -1882,11 +1896,11 @@ def _count_sql(rng, name: str) -> tuple[str, str]:
 
 
 def _group_count(rng, db):
-    table = _pick(rng, db, lambda t: t.of(*_GROUP_KINDS) or t.refs)
+    table = _pick(rng, db, lambda t: t.groups or [r for r in t.refs if not r.nullable])
     if table is None:
         return None
-    column = rng.choice(table.of(*_GROUP_KINDS) if table.of(*_GROUP_KINDS) and (rng.random() < 0.8 or not table.refs)
-                        else table.refs)
+    refs = [r for r in table.refs if not r.nullable]
+    column = rng.choice(table.groups if table.groups and (rng.random() < 0.8 or not refs) else refs)
     cond = _condition(rng, db, table, avoid=[column]) if rng.random() < 0.3 else None
     item, key = _count_sql(rng, table.singular)
     g = _words(db.tables, table, column)
@@ -1904,7 +1918,7 @@ def _group_count(rng, db):
 
 
 def _group_aggregate(rng, db):
-    table = _pick(rng, db, lambda t: t.of(*_GROUP_KINDS) and t.of("int", "real"))
+    table = _pick(rng, db, lambda t: t.groups and t.of("int", "real"))
     if table is None:
         return None
     column = _group_column(rng, table)
@@ -1929,7 +1943,7 @@ def _group_aggregate(rng, db):
 
 
 def _group_top(rng, db):
-    table = _pick(rng, db, lambda t: t.of(*_GROUP_KINDS))
+    table = _pick(rng, db, lambda t: t.groups)
     if table is None:
         return None
     column = _group_column(rng, table)
@@ -2000,7 +2014,7 @@ def _having(rng, db):
         m = _measure(rng, db, link.child, link.ca, funcs=("SUM", "AVG")) if rng.random() < 0.35 else None
         tables = (link.child.name, link.parent.name)
     else:  # values of a column shared by many rows
-        table = _pick(rng, db, lambda t: t.of(*_GROUP_KINDS))
+        table = _pick(rng, db, lambda t: t.groups)
         if table is None:
             return None
         column = _group_column(rng, table)
@@ -2040,7 +2054,7 @@ def _case_bucket(rng, db):
     if table is None:
         return None
     T = _plural_table(table)
-    numbers = table.of("int", "real")
+    numbers = [c for c in table.of("int", "real") if not c.nullable]  # a NULL would land in the 'else' band
     if numbers and rng.random() < 0.7:
         column = rng.choice(numbers)
         cut = _threshold(rng, db.values(table, column), column.kind)
