@@ -2496,10 +2496,10 @@ def _render(rng: random.Random, db: _Db, shape: str, query: _Query) -> dict | No
             "sql_context": context, "sql": query.sql}
 
 
-def _make_row(rng: random.Random, shape: str, tries: int = 60) -> dict:
+def _make_row(rng: random.Random, shape: str, domain: str, tries: int = 60) -> dict:
     """Sample databases and queries of the given shape until one passes every check."""
     for attempt in range(tries):
-        if attempt % 6 == 0:  # the domain is drawn first, so each gets its share; a misfit is left after a while
+        if attempt and attempt % 6 == 0:  # the shape does not fit this domain well: try another
             domain = rng.choice(DOMAINS)
         db = _sample_db(rng, domain)
         try:
@@ -2524,8 +2524,11 @@ def generate_rows(n: int, seed: int = 0) -> list[dict]:
     rng = random.Random(seed)
     rows: list[dict] = []
     seen: set[str] = set()  # membership only, never iterated: hash order cannot leak into the output
+    deck: list[str] = []  # domains dealt from shuffled decks, so every domain gets its share of rows
     while len(rows) < n:
-        row = _make_row(rng, _draw_shape(rng))
+        if not deck:
+            deck = rng.sample(DOMAINS, len(DOMAINS))
+        row = _make_row(rng, _draw_shape(rng), deck.pop())
         key = " ".join(row["sql_prompt"].lower().split())
         if key not in seen:
             seen.add(key)

@@ -172,9 +172,11 @@ def test_contexts_hold_nulls_and_iso_dates(rows):
 
 # ---------------------------------------------------------------- what the questions cover
 
-def test_every_shape_appears_and_the_tiers_keep_their_mix(rows):
+def test_every_shape_and_domain_appears_and_the_tiers_keep_their_mix(rows):
     shapes = Counter(r["shape"] for r in rows)
     assert set(shapes) == set(SHAPES)
+    domains = Counter(r["domain"] for r in rows)
+    assert set(domains) == set(DOMAINS) and min(domains.values()) >= N_ROWS // len(DOMAINS) // 2
     tier_of = {shape: tier for tier, members in TIERS.items() for shape in members}
     tiers = Counter(tier_of[r["shape"]] for r in rows)
     share = {tier: n / N_ROWS for tier, n in tiers.items()}
