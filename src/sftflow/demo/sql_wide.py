@@ -2,9 +2,9 @@
 
 ``sql_data`` teaches the answer format on two-table toy schemas; its gain does not carry over to real
 databases, where the model must pick the right tables out of many, follow foreign-key chains, handle NULLs
-and dates, and return exactly the columns a question asks for. Each row here comes from one of many domains
-with 5 to 8 tables (primary and foreign keys, chains of three or more tables, NULLable columns that hold
-NULLs, ISO dates), shows a sampled subset of those tables, and asks a question of one of 27 shapes.
+and dates, and return exactly the columns a question asks for. Each row here comes from one of 37 domains
+with 5 to 10 tables (primary and foreign keys, chains of three or more tables, NULLable columns that hold
+NULLs, ISO dates), shows a sampled subset of at least four of them, and asks a question of one of 27 shapes.
 
 A row has ``id``, ``domain``, ``shape``, ``sql_prompt`` (the question), ``schema`` (what the prompt shows:
 the CREATE TABLE statements as ``sftflow.sql_schema.schema_text`` renders them, the same function that
@@ -1470,18 +1470,15 @@ def _alias(table: Table, taken: set[str]) -> str:
     raise ValueError(f"no alias left for {table.name}")
 
 
-def _links(db: _Db, child_label: bool = False) -> list[tuple[Table, Column, Table]]:
-    """Every (child, reference, parent) of the domain; child_label keeps children that have a label."""
-    out = []
-    for child in db.tables.values():
-        for ref in child.refs:
-            if db.rows[child.name] and (child.label or not child_label):
-                out.append((child, ref, db.tables[ref.parent]))
-    return out
+def _links(db: _Db, plain: bool = False) -> list[tuple[Table, Column, Table]]:
+    """Every (child, reference, parent) of the domain; plain keeps the references named after their parent
+    (policy_id, not origin_port_id), where "each policy" has one meaning without naming the role."""
+    return [(child, ref, db.tables[ref.parent]) for child in db.tables.values() for ref in child.refs
+            if db.rows[child.name] and (not plain or _role(db.tables, ref) == db.tables[ref.parent].singular)]
 
 
-def _link(rng: random.Random, db: _Db, child_label: bool = False) -> _Link | None:
-    options = _links(db, child_label)
+def _link(rng: random.Random, db: _Db, plain: bool = False) -> _Link | None:
+    options = _links(db, plain)
     if not options:
         return None
     child, ref, parent = rng.choice(options)
@@ -1496,8 +1493,7 @@ def _shortcut(tables: dict[str, Table], names: list[str]) -> bool:
 
 def _chain(rng: random.Random, db: _Db) -> list[_Link] | None:
     """A path of two or three plain references (child -> parent -> grandparent ...) with no shortcut."""
-    hops = [(c, r, db.tables[r.parent]) for c in db.tables.values() for r in c.refs
-            if _role(db.tables, r) == db.tables[r.parent].singular]
+    hops = _links(db, plain=True)
     paths, found = [[hop] for hop in hops], []
     for _ in range(2):
         paths = [p + [h] for p in paths for h in hops if h[0].name == p[-1][2].name and h[2].name not in
@@ -2217,7 +2213,7 @@ def _ratio(rng, db):
     decimals, sentence = _decimals(rng)
     roll = rng.random()
     if roll < 0.35:
-        link = _link(rng, db)
+        link = _link(rng, db, plain=True)
         if link is None or not _says_label(link.parent):
             return None
         cond = _condition(rng, db, link.child, link.ca)
@@ -2398,7 +2394,7 @@ def _date_diff(rng, db):
 
 
 def _join_date(rng, db):
-    link = _link(rng, db)
+    link = _link(rng, db, plain=True)
     if link is None or not _says_label(link.parent):
         return None
     dates = [c for c in link.child.of(*_DATE_KINDS) if not c.nullable]
