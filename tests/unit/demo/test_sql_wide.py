@@ -1,9 +1,12 @@
 """Tests for the wide-schema text-to-SQL generator (sftflow.demo.sql_wide)."""
 
 import json
+import os
 import re
 import sqlite3
 import statistics
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
@@ -67,6 +70,13 @@ def test_same_seed_same_rows_other_seed_other_rows(rows):
     assert generate_rows(N_ROWS, seed=0) == rows
     assert generate_rows(60, seed=0) == rows[:60]  # a smaller run is a prefix: sizes can change safely
     assert [r["sql_prompt"] for r in generate_rows(60, seed=1)] != [r["sql_prompt"] for r in rows[:60]]
+
+
+def test_rows_do_not_depend_on_hash_randomization(rows):
+    code = "import json; from sftflow.demo.sql_wide import generate_rows; print(json.dumps(generate_rows(40, 0)))"
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == rows[:40]
 
 
 def test_rows_have_the_keys_and_a_one_line_gold_query(rows):
