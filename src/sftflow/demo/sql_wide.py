@@ -33,19 +33,19 @@ MAX_SCHEMA_CHARS = 2400  # the model trains at 1024 tokens: the schema must leav
 MIN_SHOWN_TABLES = 4
 _TODAY = dt.date(2025, 6, 30)  # the data's "now": later end dates are plans, later events have not happened
 
-_FIRST = ("Adele", "Bruno", "Celia", "Dario", "Edith", "Fabian", "Greta", "Henrik", "Ilse", "Jakob", "Karin",
+_FIRST = ("Adele", "Benedikt", "Celia", "Dario", "Edith", "Fabian", "Greta", "Henrik", "Ilse", "Jakob", "Karin",
           "Luca", "Mirela", "Nils", "Oona", "Pavel", "Renata", "Stefan", "Tamsin", "Ugo", "Viola", "Wendell",
           "Yannick", "Zsofia", "Anouk", "Bastian", "Clementine", "Desmond", "Eliska", "Florin", "Gideon",
-          "Hedda", "Ingmar", "Joaquin", "Klara", "Leopold", "Marisol", "Niamh", "Osvaldo", "Petra")
-_LAST = ("Albrecht", "Brennan", "Carvalho", "Duarte", "Ekstrom", "Falkner", "Grimaldi", "Halvorsen", "Ivanova",
-         "Janssen", "Kellerman", "Lindqvist", "Marchetti", "Nilsen", "Ortega", "Pellegrini", "Quist", "Rasmussen",
+          "Hedda", "Ingmar", "Joaquin", "Klara", "Leopold", "Marisa", "Niamh", "Osvaldo", "Petra")
+_LAST = ("Albrecht", "Brennan", "Carvalho", "Duarte", "Ekstrom", "Falkner", "Grimaldi", "Hagen", "Ivanova",
+         "Janssen", "Kellerman", "Lundgren", "Marchetti", "Nilsen", "Ortega", "Pellegrini", "Quist", "Rasmussen",
          "Sorensen", "Thorne", "Uribe", "Vasquez", "Westergaard", "Zelenka", "Achterberg", "Bianchi", "Coulter",
          "Draper", "Engel", "Ferreira", "Gustafsson", "Hollis", "Kovac", "Lambert", "Mendes", "Nordin",
          "Okonkwo", "Pajari", "Ruiz", "Strand")
 _CITIES = ("Lyon", "Gdansk", "Bilbao", "Graz", "Halifax", "Adelaide", "Dunedin", "Turin", "Ghent", "Kaunas",
            "Ljubljana", "Nantes", "Aarhus", "Krakow", "Seville", "Salzburg", "Hobart", "Winnipeg", "Bologna", "Riga")
 _COUNTRIES = ("Chile", "Kenya", "India", "Poland", "Czechia", "Belgium", "Denmark", "South Korea", "Argentina",
-              "Greece", "Morocco", "Vietnam", "Estonia", "Peru", "Slovenia", "Ghana")
+              "Greece", "Morocco", "Vietnam", "Latvia", "Peru", "Slovenia", "Ghana")
 _MAIL_HOSTS = ("mailbox.test", "post.example", "inbox.example", "letters.test")
 
 # One schema per domain, parents before children. A line is "table[/singular]: column kind(args)?, ..." and a
@@ -206,7 +206,7 @@ farm_workers: worker_id id, farm_id ref(farms), full_name person,
   left_date after(hired_date,60,1500)?, hourly_wage real(14,32)
 """,
     "bug_tracker": """
-software_projects: project_id id, project_name name(Atlas|Beacon|Cobalt|Driftwood|Ember|Fathom|Granite|Helix|Juniper),
+software_projects: project_id id, project_name name(Orion|Beacon|Cobalt|Driftwood|Tamarack|Fathom|Granite|Helix|Sable),
   language cat(Python|Go|Rust|TypeScript|Java|C++), created_date date(2014,2022),
   is_open_source flag(are open source|are closed source)
 components: component_id id, project_id ref(software_projects), component_name name(parser|scheduler|auth|storage|
@@ -686,13 +686,13 @@ coworking_members: member_id id, plan_id ref(coworking_plans), home_space_id ref
   company_name cat(self-employed|Brightloop|Papercut Studio|Tandem Labs|Nimbus Co)?, joined_date date(2018,2024),
   left_date after(joined_date,30,900)?
 meeting_rooms: room_id id, space_id ref(coworking_spaces), room_name name(Oak|Birch|Maple|Cedar|Aspen|Willow|
-  Juniper|Hazel;Room|Suite), capacity int(2,20), hourly_rate real(10,80)
+  Rowan|Hazel;Room|Suite), capacity int(2,20), hourly_rate real(10,80)
 room_bookings: booking_id id, room_id ref(meeting_rooms), member_id ref(coworking_members),
   booking_date date(2024,2024),
   hours real(0.5,8), is_cancelled flag(were cancelled|were not cancelled)
 """,
     "translation_agency": """
-languages: language_id id, language_name name(English|French|German|Spanish|Japanese|Arabic|Portuguese|Korean|Dutch|
+languages: language_id id, language_name name(English|French|Greek|Spanish|Japanese|Arabic|Portuguese|Korean|Dutch|
   Polish|Turkish|Swahili), rate_multiplier real(1,1.8)
 translators: translator_id id, full_name person, native_language_id ref(languages), country country,
   per_word_rate real(0.06,0.3), is_certified flag(are certified|are not certified)

@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from sftflow.demo import sql_data
+from sftflow.demo import sql_data, sql_wide
 from sftflow.demo.devset import build_all, load_questions
 from sftflow.demo.sql_wide import (
     DOMAINS,
@@ -242,6 +242,17 @@ def test_no_table_name_is_shared_with_the_dev_set(dev_tables):
     ours = {name for tables in SCHEMAS.values() for name in tables}
     assert len(dev_tables) > 40
     assert not ours & dev_tables
+
+
+def test_no_name_the_dev_questions_mention_is_reused():
+    dev = " ".join(q["question"] for q in load_questions())
+    names = set()
+    for tables in SCHEMAS.values():
+        for column in (c for t in tables.values() for c in t.columns if c.kind == "name"):
+            names |= set(sql_wide._name_pool(column) or [])
+    names |= set(sql_wide._FIRST) | set(sql_wide._LAST) | set(sql_wide._CITIES) | set(sql_wide._COUNTRIES)
+    proper = {n for n in names if n[:1].isupper() and len(n) > 3}
+    assert not [n for n in sorted(proper) if re.search(rf"\b{re.escape(n)}\b", dev)]
 
 
 def test_no_question_is_shared_with_the_dev_set_and_five_gram_overlap_is_low(rows):
