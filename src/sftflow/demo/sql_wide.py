@@ -1424,7 +1424,8 @@ def _cond_types(column: Column) -> list[str]:
 def _condition(rng: random.Random, db: _Db, table: Table, alias: str = "", kinds=_ALL_CONDS,
                avoid=()) -> _Cond | None:
     """A random condition on one of the table's columns, of one of the given kinds; None if it has none."""
-    options = [(k, c) for c in table.columns if c not in avoid for k in _cond_types(c) if k in kinds]
+    options = [(k, c) for c in table.columns if c not in avoid and db.values(table, c)  # all NULL: nothing to ask
+               for k in _cond_types(c) if k in kinds]
     rng.shuffle(options)
     for kind, column in options[:4]:
         cond = _COND_MAKERS[kind](rng, db, db.tables, table, column, alias)
