@@ -71,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--api-key", help="endpoint key (default: $OPENAI_API_KEY, or chat.api_key_env)")
     chat.add_argument("--share", action="store_true", default=None,
                       help="create a public gradio share link (off unless asked)")
+    from sftflow.export.run import add_arguments as add_export_arguments
+
+    add_export_arguments(commands.add_parser("export", help="the trained model as GGUF (llama.cpp, Ollama), ONNX, or "
+                                             "a page that runs it in the browser; --serve DIR serves that page"))
     demo = commands.add_parser("demo", help="fine-tune SmolLM2-135M on generated text-to-SQL on CPU, "
                                "then compare base vs fine-tuned accuracy", epilog=EPILOG)
     demo.add_argument("--out", help="run folder (default: runs/demo-TIMESTAMP)")
@@ -217,6 +221,12 @@ def main(argv: list[str] | None = None) -> int:
 def dispatch(args, extra: list[str]) -> int:
     from sftflow.config import help_text, load_config, parse_overrides
 
+    if args.command == "export":
+        from sftflow.export.run import run as export
+
+        if extra:  # export takes no config overrides
+            raise UserError(f"unrecognized arguments: {' '.join(extra)}", "command line")
+        return export(args)
     overrides = parse_overrides(extra)
     if args.command == "demo":
         from sftflow.demo.run import run as demo
