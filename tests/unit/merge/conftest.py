@@ -6,28 +6,6 @@ from pathlib import Path
 import pytest
 
 
-def save_tiny_llama(path: Path, seed: int, tokenizer) -> Path:
-    """The 2-layer, hidden-32 Llama of tests/conftest.py with weights drawn from `seed`, plus `tokenizer`."""
-    import torch
-    from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM
-
-    torch.manual_seed(seed)
-    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024,
-                         eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
-                         bos_token_id=None, tie_word_embeddings=False)
-    LlamaForCausalLM(config).save_pretrained(path, safe_serialization=True)
-    GenerationConfig(eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id).save_pretrained(path)
-    tokenizer.save_pretrained(path)
-    return path
-
-
-@pytest.fixture(scope="session")
-def make_tiny_llama():
-    """save_tiny_llama(path, seed, tokenizer), for tests that need a model of their own."""
-    return save_tiny_llama
-
-
 @pytest.fixture(scope="session")
 def tiny_tokenizer(tiny_model_dir):
     from transformers import AutoTokenizer
@@ -53,10 +31,10 @@ def lora_adapter(tmp_path_factory, tiny_model_dir, tiny_tokenizer) -> Path:
 
 
 @pytest.fixture(scope="session")
-def tiny_pair(tmp_path_factory, tiny_tokenizer) -> tuple[Path, Path]:
+def tiny_pair(tmp_path_factory, tiny_tokenizer, make_tiny_llama) -> tuple[Path, Path]:
     """Two tiny Llamas of the same shape and tokenizer, drawn from different seeds."""
     root = tmp_path_factory.mktemp("pair")
-    return save_tiny_llama(root / "a", 1, tiny_tokenizer), save_tiny_llama(root / "b", 2, tiny_tokenizer)
+    return make_tiny_llama(root / "a", 1, tiny_tokenizer), make_tiny_llama(root / "b", 2, tiny_tokenizer)
 
 
 @pytest.fixture
