@@ -11,13 +11,15 @@ import sys
 from pathlib import Path
 
 from sftflow.errors import UserError
+from sftflow.export.ollama import write_modelfile
 
 TYPES = ("f32", "f16", "bf16", "q8_0")
 QUANTIZED = ("q8_0",)
 DEFAULT_TYPES = ("f16", "q8_0")
-# max |logit difference| against the float32 merged model (transformers dequantizes each file to float32):
-# f32 is the same arithmetic on the same weights (measured 0.0); the others are bounds on the mean relative
-# difference, mean|gguf - merged| / mean|merged|, which rounding keeps small and a broken file does not
+# Against the float32 merged model (transformers dequantizes each file to float32). f32: max |logit difference|,
+# the same arithmetic on the same weights (measured 0.0). The others: mean relative difference,
+# mean|gguf - merged| / mean|merged|, measured on the demo's SmolLM2 fine-tune over 60 test prompts at f16 6.4e-4,
+# q8_0 1.7e-2 (bench/results/export_gguf_cpu.txt); a broken file (a mis-permuted or misnamed tensor) is near 1
 F32_TOLERANCE = 1e-4
 RELATIVE_TOLERANCE = {"f16": 0.01, "bf16": 0.05, "q8_0": 0.05}
 CHECK_MESSAGES = ("Hello!", "List the names of all customers who live in Oslo.",
@@ -116,8 +118,6 @@ def export_gguf(model_dir: Path, out: Path, kinds: tuple[str, ...], system: str 
             raise UserError(f"{file_name(kind)} does not reproduce the model's logits (see the figures above; "
                             f"tolerance {result['tolerance']})", where)
         results.append(result)
-    from sftflow.export.ollama import write_modelfile
-
     write_modelfile(out, file_name(modelfile_type(kinds)), tokenizer, model_dir, system)
     return results
 

@@ -34,15 +34,19 @@ def export_onnx(model_dir: Path, out: Path, where: str | None) -> dict:
     parity figures of onnxruntime against torch."""
     model, tokenizer = load_float32(model_dir, where)
     (out / "onnx").mkdir(parents=True, exist_ok=True)
-    wrapper = CachedDecoder(model)
+    wrapper = CachedDecoder(model).eval()  # a module in training mode would be exported as such
     inputs, shapes = example_inputs(model.config)
     print(f"[sftflow] exporting {model_dir} to ONNX (torch.onnx, opset {OPSET}; a 135M model takes about 2 min "
           "on 2 cores)")
     with torch.no_grad(), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="# The axis name")  # input_ids and position_ids share a length
-        torch.onnx.export(wrapper, inputs, str(out / ONNX_FILE), input_names=input_names(model.config),
-                          output_names=output_names(model.config), dynamic_shapes=shapes, opset_version=OPSET,
-                          dynamo=True, external_data=False, verbose=False)
+        try:
+            torch.onnx.export(wrapper, inputs, str(out / ONNX_FILE), input_names=input_names(model.config),
+                              output_names=output_names(model.config), dynamic_shapes=shapes, opset_version=OPSET,
+                              dynamo=True, external_data=False, verbose=False)
+        except Exception as e:  # torch.export raises many kinds; each means "not this architecture"
+            summary = next((line for line in str(e).splitlines() if "Error" in line), str(e).splitlines()[0])
+            raise UserError(f"torch.onnx could not export {model.config.model_type}: {summary}", where) from e
     copy_model_files(model_dir, tokenizer, out)
     parity = check_onnx(out / ONNX_FILE, model, tokenizer)
     if not parity["passed"]:
@@ -125,7 +129,8 @@ def copy_model_files(model_dir: Path, tokenizer, out: Path) -> None:
     for name in ("config.json", "generation_config.json", *TOKENIZER_FILES):
         if (model_dir / name).is_file():
             shutil.copy2(model_dir / name, out / name)
-    settings = json.loads((model_dir / "tokenizer_config.json").read_text())
+    source = model_dir / "tokenizer_config.json"
+    settings = json.loads(source.read_text()) if source.is_file() else {}
     if tokenizer.chat_template:
         settings["chat_template"] = tokenizer.chat_template
     (out / "tokenizer_config.json").write_text(json.dumps(settings, indent=2, ensure_ascii=False) + "\n")

@@ -85,8 +85,8 @@ def export(target: str, kind: str, out: Path, types: tuple[str, ...] = (), confi
         else:
             from sftflow.export.browser import export_browser
 
-            checks = [export_browser(model, partial, prompt, f"{Path(target).name}: fine-tuned model in the "
-                                     "browser", WHERE)]
+            title = "/".join(Path(target).resolve().parts[-2:])  # runs/demo/run -> demo/run
+            checks = [export_browser(model, partial, prompt, f"{title}: fine-tuned model in the browser", WHERE)]
         rd.write_json(partial / EXPORT_MANIFEST, manifest(kind, target, model, checks, partial))
     print(f"[sftflow] exported ({kind}) to {out}")
     return out
