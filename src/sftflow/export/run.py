@@ -1,0 +1,156 @@
+"""`sftflow export RUN_DIR_OR_MODEL --format gguf|onnx|browser --out DIR`, and `sftflow export --serve DIR`.
+
+The target becomes one merged model folder (a run directory's trained model, an adapter merged once and
+parity-checked), which is converted, read back and compared; OUT is written whole or not at all (OUT.partial
+until done) with export.json saying what it holds and how close it came to the model.
+"""
+
+import contextlib
+import datetime
+import shutil
+from pathlib import Path
+
+from sftflow import run_dir as rd
+from sftflow.errors import UserError
+
+HELP = ("the trained model as GGUF (llama.cpp, Ollama), ONNX, or an in-browser page (transformers.js), each "
+        "checked against the model")
+OWN_CONFIG = True  # the target is a run directory or model folder; --config names the templates' config
+FORMATS = ("gguf", "onnx", "browser")
+EXPORT_MANIFEST = "export.json"
+WHERE = "export"
+
+
+def add_arguments(parser) -> None:
+    from sftflow.export.gguf import DEFAULT_TYPES, TYPES
+
+    parser.add_argument("target", nargs="?", metavar="RUN_DIR_OR_MODEL",
+                        help="run directory, adapter (merged first) or model folder")
+    parser.add_argument("--format", choices=FORMATS, help="gguf: llama.cpp / Ollama / LM Studio; onnx: the model "
+                        "for onnxruntime and transformers.js; browser: the ONNX model plus a page that runs it")
+    parser.add_argument("--out", help="output folder (written whole; a previous export there is replaced)")
+    parser.add_argument("--gguf-types", default=",".join(DEFAULT_TYPES),
+                        help=f"comma-separated GGUF types from {', '.join(TYPES)} (default: %(default)s)")
+    parser.add_argument("--config", help="config whose prompt templates the page and Modelfile use (default: the "
+                        "run directory's own)")
+    parser.add_argument("--serve", nargs="?", const=True, metavar="DIR",
+                        help="serve a browser build on 127.0.0.1 (DIR, or --out after exporting) until Ctrl-C")
+    parser.add_argument("--port", type=int, default=8000, help="port for --serve (0: any free port; default 8000)")
+    parser.add_argument("--overwrite", action="store_true", help="replace an output folder that holds other files")
+
+
+def run(config, args) -> int:
+    from sftflow.export.serve import serve
+
+    if args.extra:  # export takes no config overrides: --key value pairs would be silently ignored
+        raise UserError(f"unknown arguments: {' '.join(args.extra)}", "command line")
+    if args.format is None:
+        folder = args.serve if isinstance(args.serve, str) else args.target
+        if not args.serve or not folder:
+            raise UserError("choose --format gguf, onnx or browser (or serve a browser build: --serve DIR)", WHERE)
+        return serve(Path(folder), args.port, WHERE)
+    if not args.target or not args.out:
+        raise UserError("sftflow export needs a run directory or model folder and --out DIR", WHERE)
+    if isinstance(args.serve, str) or (args.serve and args.format != "browser"):
+        raise UserError("--serve after an export serves its --out folder, and only for --format browser", WHERE)
+    out = export(args.target, args.format, Path(args.out), gguf_types(args.gguf_types), args.config, args.overwrite)
+    return serve(out, args.port, WHERE) if args.serve else 0
+
+
+def gguf_types(text: str) -> tuple[str, ...]:
+    from sftflow.export.gguf import TYPES
+
+    kinds = tuple(dict.fromkeys(kind.strip().lower() for kind in text.split(",") if kind.strip()))
+    if not kinds or any(kind not in TYPES for kind in kinds):
+        raise UserError(f"--gguf-types: choose from {', '.join(TYPES)} (got '{text}')", WHERE)
+    return kinds
+
+
+def export(target: str, kind: str, out: Path, types: tuple[str, ...] = (), config_path: str | None = None,
+           overwrite: bool = False) -> Path:
+    """Export `target` as `kind` into `out`; returns the folder."""
+    from sftflow.export.prompt import page_prompt, static_system
+
+    out = out.expanduser().resolve()
+    check_output(out, overwrite)
+    config = run_config(target, config_path)
+    prompt = page_prompt(config) if kind == "browser" else None  # a template the page cannot fill fails here, early
+    model = model_folder(target)
+    if model == out or model.is_relative_to(out):
+        raise UserError(f"the output folder {out} contains the model {model}; choose another --out", WHERE)
+    with output_folder(out) as partial:
+        if kind == "gguf":
+            from sftflow.export.gguf import export_gguf
+
+            checks = export_gguf(model, partial, types, static_system(config), WHERE)
+        elif kind == "onnx":
+            from sftflow.export.onnx import export_onnx
+
+            checks = [export_onnx(model, partial, WHERE)]
+        else:
+            from sftflow.export.browser import export_browser
+
+            title = "/".join(Path(target).resolve().parts[-2:])  # runs/demo/run -> demo/run
+            checks = [export_browser(model, partial, prompt, f"{title}: fine-tuned model in the browser", WHERE)]
+        rd.write_json(partial / EXPORT_MANIFEST, manifest(kind, target, model, checks, partial))
+    print(f"[sftflow] exported ({kind}) to {out}")
+    return out
+
+
+def model_folder(target: str) -> Path:
+    """The model folder a target means (sftflow.models.reference: a run directory's trained model; an adapter
+    merged once into the cache and parity-checked; a model folder)."""
+    from sftflow.models.reference import resolve
+
+    folder = Path(resolve(target, WHERE).full_model(WHERE))
+    if not folder.is_dir():
+        raise UserError(f"export needs a local model: '{target}' is neither a run directory nor a model folder "
+                        "(download a Hub model first)", WHERE)
+    return folder
+
+
+def run_config(target: str, config_path: str | None):
+    """The config whose templates describe the model's prompt: --config, else the run directory's own, else none."""
+    from sftflow.config import load_config
+
+    path = Path(config_path) if config_path else Path(target) / "config.yaml"
+    if config_path and not path.is_file():
+        raise UserError(f"config not found: {config_path}", WHERE)
+    return load_config(path) if path.is_file() else None
+
+
+def check_output(out: Path, overwrite: bool) -> None:
+    """OUT may be absent, empty, an earlier export, or anything with --overwrite (a file never)."""
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} is a file; choose a folder", WHERE)
+    if out.is_dir() and any(out.iterdir()) and not (out / EXPORT_MANIFEST).is_file() and not overwrite:
+        raise UserError(f"{out} already holds other files; choose another --out or pass --overwrite", WHERE)
+
+
+@contextlib.contextmanager
+def output_folder(out: Path):
+    """Yield OUT.partial; when the block succeeds it replaces OUT, when it fails it is removed and OUT stays."""
+    partial, old = out.with_name(out.name + ".partial"), out.with_name(out.name + ".old")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    try:
+        yield partial
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        out.rename(old)
+    partial.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def manifest(kind: str, target: str, model: Path, checks: list[dict], folder: Path) -> dict:
+    return {
+        "format": kind,
+        "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "source": str(target), "model": str(model),
+        "files": sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()),
+        "checks": checks,
+        "versions": rd.versions(),
+    }
