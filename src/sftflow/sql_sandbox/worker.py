@@ -10,6 +10,7 @@ verdict crosses back. One worker per process serves every caller in turn (start-
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import sqlite3
@@ -152,6 +153,12 @@ class BoundedDatabase:
 
 
 _WORKER = Worker()
+
+
+@atexit.register
+def _stop_worker() -> None:
+    """It would end on its own once the pipe closes; stopping it here leaves no process behind at all."""
+    _WORKER.stop()
 
 
 @contextmanager
