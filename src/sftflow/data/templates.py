@@ -100,8 +100,12 @@ class PromptTemplates:
 
     def _render_one(self, role: str, row: dict, index: int, budget: RowBudget) -> str:
         try:
+            # the timer may raise only inside this window, never in the error handling below
             budget.inside = True
-            return render_text(self._compiled[role], {**row, "row": row})
+            try:
+                return render_text(self._compiled[role], {**row, "row": row})
+            finally:
+                budget.inside = False
         except UndefinedError as e:
             columns = ", ".join(row)
             raise UserError(f"template '{role}' names a missing column or field: {e.message} "
@@ -115,8 +119,6 @@ class PromptTemplates:
             raise UserError(f"template '{role}' failed on row {index}: {e}", self.origin) from e
         except Exception as e:  # noqa: BLE001 - 1/0, int('x'), a too-deep recursion: all mistakes in the template
             raise UserError(f"template '{role}' failed on row {index}: {type(e).__name__}: {e}", self.origin) from e
-        finally:
-            budget.inside = False
 
     def text_hash(self) -> str:
         import hashlib
