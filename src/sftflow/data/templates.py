@@ -1,15 +1,24 @@
 """Prompt templates: sandboxed Jinja (StrictUndefined) that turns a data row into messages.
 
 The prompt template is ours; the chat template (the tokenizer's) later turns messages into
-tokens. Templates see the row's columns by name, and the whole row as `row`.
+tokens. Templates see the row's columns by name, and the whole row as `row`. Each row renders
+within bounds on time, memory and size (template_bounds.py).
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 
+from sftflow.data.template_bounds import (
+    BOUNDED_FILTERS,
+    BoundedEnvironment,
+    LimitExceeded,
+    RowBudget,
+    refused_tag,
+    render_text,
+)
 from sftflow.errors import UserError
 
 ROLES = ("system", "user", "assistant")
@@ -44,8 +53,11 @@ def choices(options, separator: str = ". ") -> str:
 FILTERS = {"format_sql": format_sql, "fence": fence, "squash": squash, "choices": choices}
 
 
-def _environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+def _environment() -> BoundedEnvironment:
+    # optimized=False: Jinja would otherwise evaluate constant expressions when loading, outside every bound
+    env = BoundedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False,
+                             optimized=False)
+    env.filters.update(BOUNDED_FILTERS)
     env.filters.update(FILTERS)
     return env
 
@@ -54,40 +66,59 @@ def _environment() -> ImmutableSandboxedEnvironment:
 class PromptTemplates:
     sources: dict[str, str]  # role -> Jinja text
     origin: str  # where the templates came from, for messages
+    files: dict[str, str] = field(default_factory=dict)  # role -> its file's name in `origin`, for messages
 
     def __post_init__(self):
         env = _environment()
-        self._compiled = {}
-        for role, text in self.sources.items():
-            try:
-                self._compiled[role] = env.from_string(text)
-            except TemplateSyntaxError as e:
-                raise UserError(f"template '{role}' has a syntax error on line {e.lineno}: {e.message}",
-                                self.origin) from e
+        self._compiled = {role: self._compile(env, role, text) for role, text in self.sources.items()}
+
+    def _compile(self, env: BoundedEnvironment, role: str, text: str):
+        try:
+            tree = env.parse(text)
+        except TemplateSyntaxError as e:
+            raise UserError(f"template '{role}' has a syntax error on line {e.lineno}: {e.message}",
+                            self.origin) from e
+        refused = refused_tag(tree)
+        if refused is not None:
+            name = self.files.get(role, f"template '{role}'")
+            raise UserError(f"{name} uses {{% {refused[0]} %}} on line {refused[1]}: prompt templates cannot "
+                            "include, import or extend other templates; write the text into this one", self.origin)
+        return env.from_string(tree)
 
     def render(self, row: dict, index: int, roles: tuple[str, ...] = ROLES) -> list[dict]:
         """Messages for one row; the assistant message is left out when 'assistant' is not in roles."""
         messages = []
-        for role in roles:
-            if role not in self._compiled:
-                continue
-            content = self._render_one(role, row, index).strip()
-            if role == "system" and not content:
-                continue  # an empty system template means "no system message"
-            messages.append({"role": role, "content": content})
+        with RowBudget() as budget:
+            for role in roles:
+                if role not in self._compiled:
+                    continue
+                content = self._render_one(role, row, index, budget).strip()
+                if role == "system" and not content:
+                    continue  # an empty system template means "no system message"
+                messages.append({"role": role, "content": content})
         return messages
 
-    def _render_one(self, role: str, row: dict, index: int) -> str:
+    def _render_one(self, role: str, row: dict, index: int, budget: RowBudget) -> str:
         try:
-            return self._compiled[role].render(**row, row=row)
+            # the timer may raise only inside this window, never in the error handling below
+            budget.inside = True
+            try:
+                return render_text(self._compiled[role], {**row, "row": row})
+            finally:
+                budget.inside = False
         except UndefinedError as e:
             columns = ", ".join(row)
             raise UserError(f"template '{role}' names a missing column or field: {e.message} "
                             f"(row {index}; the row has: {columns})", self.origin) from e
+        except LimitExceeded as e:
+            raise UserError(f"template '{role}' exceeded a limit on row {index}: {e}", self.origin) from e
         except SecurityError as e:
-            raise UserError(f"template '{role}' tried something the sandbox forbids: {e}", self.origin) from e
+            raise UserError(f"template '{role}' tried something the sandbox forbids on row {index}: {e}",
+                            self.origin) from e
         except TemplateError as e:
             raise UserError(f"template '{role}' failed on row {index}: {e}", self.origin) from e
+        except Exception as e:  # noqa: BLE001 - 1/0, int('x'), a too-deep recursion: all mistakes in the template
+            raise UserError(f"template '{role}' failed on row {index}: {type(e).__name__}: {e}", self.origin) from e
 
     def text_hash(self) -> str:
         import hashlib
@@ -97,7 +128,7 @@ class PromptTemplates:
 
 def load_templates(config) -> PromptTemplates:
     """Templates from `prompts_path` (system.jinja, user.jinja, assistant.jinja), overridden by inline `data:` ones."""
-    sources, origin = {}, config.where
+    sources, origin, files = {}, config.where, {}
     if config.workflow.prompts_path:
         folder = config.resolve_path(config.workflow.prompts_path)
         if folder is None or not folder.is_dir():
@@ -106,16 +137,17 @@ def load_templates(config) -> PromptTemplates:
         for role in ROLES:
             path = folder / f"{role}.jinja"
             if path.is_file():
-                sources[role] = path.read_text(encoding="utf-8")
+                sources[role], files[role] = path.read_text(encoding="utf-8"), path.name
     for role in ROLES:
         inline = getattr(config.data, f"{role}_template")
         if inline is not None:
             sources[role] = inline
+            files.pop(role, None)
     for role in ("user", "assistant"):
         if role not in sources:
             raise UserError(f"no '{role}' template: put {role}.jinja in prompts_path or set "
                             f"data.{role}_template", origin)
-    return PromptTemplates(sources, origin)
+    return PromptTemplates(sources, origin, files)
 
 
 def to_format(messages: list[dict], data_format: str) -> dict:

@@ -132,19 +132,21 @@ def _script(script: str, share: float) -> Rule:
 
 def sql_problem(context, sql, timeout_s: float = 2.0) -> str | None:
     """Why a gold query is unusable (context fails, query fails, no rows), or None when it is fine."""
-    from sftflow.sql_sandbox import Rejected, run_query
+    from sftflow.sql_sandbox import Rejected, bounded_database
 
     if is_empty(context) or is_empty(sql):
         return "empty or missing SQL context or query"
     try:
-        rows = run_query(str(context), str(sql), timeout_s)
+        # The rows are user or model data: their SQL runs bounded in time and memory, in the sandbox's worker.
+        with bounded_database(str(context)) as database:
+            count, any_value = database.summary(str(sql), timeout_s)
     except ValueError as e:  # the context script failed
         return str(e)
     except Rejected as e:
         return f"query failed: {e}"
-    if not rows or all(value is None for row in rows for value in row):
-        return "query returns no rows" if not rows else "query returns only NULL"
-    return None
+    if not count:
+        return "query returns no rows"
+    return None if any_value else "query returns only NULL"
 
 
 @dataclass

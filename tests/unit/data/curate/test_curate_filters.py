@@ -72,6 +72,16 @@ def test_sql_problem_directly():
     assert sql_problem(context, "") == "empty or missing SQL context or query"
 
 
+def test_sql_problem_bounds_generated_queries_in_time_and_memory():
+    # A synthesized row's SQL is model output: it runs in the sandbox's worker, killed at its deadline.
+    context = "CREATE TABLE t (a INT); INSERT INTO t VALUES (1);"
+    assert sql_problem(context, "SELECT printf('%.*c', 2e9, 'x')", timeout_s=0.3) == "query failed: timeout"
+    many_big_values = ("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 300) "
+                       "SELECT zeroblob(9e6) FROM c")
+    assert sql_problem(context, many_big_values).startswith("query failed: memory limit")
+    assert sql_problem(context, "SELECT a FROM t") is None  # and the next row is checked as usual
+
+
 def test_token_limits_use_the_chat_template(jsonl, tmp_path, tiny_model_dir):
     from transformers import AutoTokenizer
 

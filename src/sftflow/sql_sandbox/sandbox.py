@@ -1,9 +1,10 @@
-"""The SQL sandbox: untrusted SQL (model predictions, generated or user data) runs here and nowhere else.
+"""The in-process SQLite sandbox: a fresh in-memory database, an authorizer and a progress-handler deadline.
 
 A fresh in-memory SQLite database per use, built from a trusted schema/data script; queries run read-only
 under an authorizer (no ATTACH, no file functions, no writes), with a wall-clock budget enforced by the
-progress handler and a cap on the size of one value. Used by evaluation (execution accuracy), curation
-(the SQL check filter) and the demo's data generator (every gold query is run before it is kept).
+progress handler and a cap on the size of one value. The progress handler only runs between VM steps, and
+result rows live in Python's memory, so untrusted SQL runs in the worker process (worker.py), which adds the
+hard bounds; `run_query` runs here, in this process, for trusted SQL (the demo's generator).
 """
 
 from __future__ import annotations
@@ -90,6 +91,8 @@ class Sandbox:
         if hasattr(self.conn, "setlimit"):  # Python >= 3.11
             self.conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
             self.conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+        # Sorts and temporary tables stay in memory, under the worker's memory limit, instead of spilling to disk.
+        self.conn.execute("PRAGMA temp_store = MEMORY")
         self.conn.set_authorizer(self._authorize)
         self.conn.set_progress_handler(self._on_progress, _PROGRESS_STEPS)
 
@@ -131,6 +134,8 @@ class Sandbox:
 
     def query(self, sql: str, timeout_s: float) -> list[tuple]:
         """Run one read-only query within timeout_s; raises Rejected with the reason."""
+        if len(split_statements(sql)) > 1:
+            raise Rejected("forbidden: multiple statements")
         self.read_only, self.denied, self.timed_out = True, None, False
         self.deadline = time.monotonic() + timeout_s
         try:
@@ -150,6 +155,8 @@ class Sandbox:
         if self.denied is not None:
             return f"forbidden: {self.denied}"
         message = str(exc)
+        if "out of memory" in message:
+            return "memory limit"
         kind = "parse error" if any(m in message for m in SYNTAX_MARKERS) else "runtime error"
         return f"{kind}: {message}"
 
@@ -158,9 +165,11 @@ class Sandbox:
 
 
 def run_query(context: str, sql: str, timeout_s: float = 2.0) -> list[tuple]:
-    """The rows of one read-only query on a fresh database built from `context`.
+    """The rows of one read-only query on a fresh database built from `context`, run in this process.
 
-    Raises ValueError when the context script fails, Rejected when the query does."""
+    For trusted SQL only (the demo's generator runs thousands of its own queries): a C function that ignores the
+    progress handler, or a huge result, is bounded here only by the machine. Untrusted SQL goes through
+    `bounded_database`. Raises ValueError when the context script fails, Rejected when the query does."""
     sandbox = Sandbox()
     try:
         sandbox.setup(context)
