@@ -177,7 +177,10 @@ def _no_answer_rate(per_example: list[dict]) -> float:
 
 
 def _sql_columns(rows: list[dict], options: EvalOptions, where: str | None = None) -> None:
-    _require_columns(rows, ["sql_context", "sql"], "sql_execution reads the schema and the gold query", where)
+    _require_columns(rows, ["sql"], "sql_execution runs the gold query", where)
+    if not all(row.get("database") for row in rows):  # a database file per row (data.database) or a script
+        _require_columns(rows, ["sql_context"], "sql_execution builds each row's database from it; or name a "
+                         "SQLite file with data.database / data.database_column", where)
 
 
 @metric("sql_execution", proportion=True, check_rows=_sql_columns)

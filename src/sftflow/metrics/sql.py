@@ -16,6 +16,8 @@ import sqlglot
 
 from sftflow.sql_sandbox import Rejected, bounded_database, split_statements, strip_sql
 
+DATABASE = "database"  # a row's SQLite file (sftflow.data.databases fills it), run read-only instead of a script
+
 # sqlglot's cost grows with the text it parses, and a model's SQL answer is a few hundred characters: longer
 # text is compared by its case and whitespace only.
 SQLGLOT_MAX_CHARS = 10_000
@@ -82,15 +84,17 @@ def normalize_sql(sql: str) -> str:
 # ---------------------------------------------------------------- scoring
 
 
-def score_sql(context: str, gold: str, prediction: str, timeout_s: float = 2.0) -> SqlScore:
-    """Execute gold and prediction on a fresh copy of `context` and compare their results.
+def score_sql(context: str | None, gold: str, prediction: str, timeout_s: float = 2.0,
+              database: str | None = None) -> SqlScore:
+    """Execute gold and prediction on a fresh copy of `context` (or on the SQLite file `database`, read-only and
+    immutable) and compare their results.
 
-    Raises ValueError when the context or the gold query fails: that is a data bug.
+    Raises ValueError when the context, the file or the gold query fails: that is a data bug.
     """
     gold, prediction = strip_sql(gold), strip_sql(prediction)
     exact = normalize_sql(gold) == normalize_sql(prediction)
     ordered = _has_top_level_order_by(gold)
-    with bounded_database(context) as database:
+    with bounded_database(context, database) as database:
         try:
             database.keep(gold, timeout_s)
         except Rejected as rejected:
@@ -102,11 +106,14 @@ def score_sql(context: str, gold: str, prediction: str, timeout_s: float = 2.0) 
     return SqlScore(correct=correct, error=None, exact_match=exact)
 
 
-def _score_example(context: str, gold: str, answer: str, timeout_s: float) -> SqlScore:
-    """score_sql for one example of an eval: a broken context or gold query is that example's error too, so
-    one bad row cannot throw away the predictions of all the others."""
+def _score_example(row: dict, context_key: str, gold: str, answer: str, timeout_s: float) -> SqlScore:
+    """score_sql for one example of an eval (on the row's database file when it has one, else its context
+    script): a broken context or gold query is that example's error too, so one bad row cannot throw away the
+    predictions of all the others."""
     try:
-        return score_sql(context, gold, extract_sql(answer), timeout_s)
+        if row.get(DATABASE):
+            return score_sql(None, gold, extract_sql(answer), timeout_s, database=row[DATABASE])
+        return score_sql(row[context_key], gold, extract_sql(answer), timeout_s)
     except ValueError as data_bug:
         return SqlScore(correct=False, error=str(data_bug), exact_match=False)
 
@@ -122,7 +129,7 @@ def execution_accuracy(
     if len(rows) != len(predictions):
         raise ValueError(f"{len(rows)} rows but {len(predictions)} predictions")
     scores = [
-        _score_example(row[context_key], row[gold_key], answer, timeout_s) for row, answer in zip(rows, predictions)
+        _score_example(row, context_key, row[gold_key], answer, timeout_s) for row, answer in zip(rows, predictions)
     ]
     n = len(scores)
     return {

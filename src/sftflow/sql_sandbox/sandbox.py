@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
+from pathlib import Path
 
 # The context script is trusted data, but a runaway trigger must still not hang an eval run.
 SETUP_TIMEOUT_S = 30.0
@@ -74,11 +75,16 @@ def _has_code(piece: str) -> bool:
 
 
 class Sandbox:
-    """A fresh in-memory database whose authorizer and deadline change per phase."""
+    """A fresh in-memory database whose authorizer and deadline change per phase; or a user's SQLite file, opened
+    read-only and immutable (SQLite neither writes nor locks it) and read-only from the start."""
 
-    def __init__(self) -> None:
-        self.conn = sqlite3.connect(":memory:", isolation_level=None)
-        self.read_only = False
+    def __init__(self, database: str | None = None) -> None:
+        if database is None:
+            self.conn = sqlite3.connect(":memory:", isolation_level=None)
+        else:
+            uri = f"file:{Path(database).resolve().as_posix()}?mode=ro&immutable=1"
+            self.conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+        self.read_only = database is not None
         self.deadline = float("inf")
         self.timed_out = False
         self.denied: str | None = None

@@ -162,17 +162,21 @@ def _stop_worker() -> None:
 
 
 @contextmanager
-def bounded_database(context: str) -> Iterator[BoundedDatabase]:
-    """A fresh database built from `context` in the worker, this caller's alone until the block ends.
+def bounded_database(context: str | None = None, database: str | None = None) -> Iterator[BoundedDatabase]:
+    """A fresh database built from `context` in the worker, or the SQLite file `database` opened read-only and
+    immutable there; this caller's alone until the block ends.
 
-    Raises ValueError when the context script fails (or outlives SETUP_TIMEOUT_S); the queries raise Rejected.
+    Raises ValueError when the context script fails (or outlives SETUP_TIMEOUT_S) or the file cannot be opened;
+    the queries raise Rejected.
     """
     worker = _WORKER
     with worker.lock:
+        request = ("open", context) if database is None else ("open_file", str(database))
         try:
-            worker.ask(("open", context), SETUP_TIMEOUT_S)
+            worker.ask(request, SETUP_TIMEOUT_S)
         except Rejected as rejected:
-            raise ValueError(f"context script failed: {rejected}") from None
+            what = "context script" if database is None else f"database {database}"
+            raise ValueError(f"{what} failed: {rejected}") from None
         yield BoundedDatabase(worker)
 
 
@@ -225,7 +229,8 @@ class _Session:
 
     def handle(self, request: tuple) -> tuple[str, object]:
         operation, *args = request
-        run = {"open": self.open, "keep": self.keep, "compare": self.compare, "summary": self.summary}[operation]
+        run = {"open": self.open, "open_file": self.open_file, "keep": self.keep, "compare": self.compare,
+               "summary": self.summary}[operation]
         try:
             return "ok", run(*args)
         except Rejected as rejected:
@@ -243,6 +248,16 @@ class _Session:
             self.sandbox.close()
         self.sandbox, self.kept = Sandbox(), []
         self.sandbox.setup(context)
+
+    def open_file(self, database: str) -> None:
+        if self.sandbox is not None:
+            self.sandbox.close()
+        self.kept = []
+        try:
+            self.sandbox = Sandbox(database)
+            self.sandbox.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a SQLite file at all?
+        except sqlite3.Error as e:
+            raise ValueError(f"cannot open the database {database} read-only: {e}") from None
 
     def keep(self, sql: str, timeout_s: float) -> int:
         self.kept = self.sandbox.query(sql, timeout_s)

@@ -32,8 +32,13 @@ def test_named_splits_are_used_as_they_are():
 
 
 def test_missing_train_split_lists_what_exists():
-    with pytest.raises(UserError, match="split 'train' not found; the dataset has: test"):
-        make_splits(DatasetDict(test=rows(3)), "train", "validation", "test", 0, "c")
+    with pytest.raises(UserError, match="split 'train' not found; the dataset has: dev"):
+        make_splits(DatasetDict(dev=rows(3)), "train", "validation", "test", 0, "c")
+
+
+def test_a_benchmark_without_train_keeps_its_held_out_splits():
+    splits = make_splits(DatasetDict(test=rows(3)), "train", "validation", "test", 0, "c")
+    assert list(splits) == ["test"] and len(splits["test"]) == 3
 
 
 def test_empty_split_is_an_error():

@@ -306,3 +306,24 @@ def test_execution_accuracy_custom_keys_and_empty_input():
 def test_execution_accuracy_rejects_length_mismatch():
     with pytest.raises(ValueError):
         execution_accuracy([{"sql_context": CONTEXT, "sql": "SELECT 1"}], [])
+
+
+def test_predictions_run_on_a_database_file_that_stays_byte_for_byte_the_same(tmp_path):
+    import hashlib
+    import sqlite3
+
+    path = tmp_path / "shop.sqlite"
+    with sqlite3.connect(path) as db:
+        db.executescript("CREATE TABLE items (id INTEGER PRIMARY KEY, price REAL);"
+                         "INSERT INTO items VALUES (1, 2.5), (2, 9.0);")
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    rows = [{"sql": "SELECT MAX(price) FROM items", "database": str(path)}] * 4
+    answers = ["SELECT price FROM items ORDER BY price DESC LIMIT 1", "SELECT 2.5",
+               "DELETE FROM items", "ATTACH DATABASE 'x.db' AS x"]
+    result = execution_accuracy(rows, answers)
+    assert [s.correct for s in result["scores"]] == [True, False, False, False]
+    assert "forbidden" in result["scores"][2].error and "forbidden" in result["scores"][3].error
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.sqlite"]  # no journal, no lock file, no x.db
+    missing = execution_accuracy([{"sql": "SELECT 1", "database": str(tmp_path / "nope.sqlite")}], ["SELECT 1"])
+    assert missing["scores"][0].error and "nope.sqlite" in missing["scores"][0].error
