@@ -53,23 +53,51 @@ def demo_model(download: bool = True) -> Path:
     return gguf_to_safetensors(gguf)
 
 
+DEV_QUESTIONS_PER_DATABASE = 10  # 60 of the development set's 204, the same easy-to-hard mix: minutes, not ten
+
+
 def run(out: Path | None = None, overrides: dict | None = None) -> Path:
+    """Train on generated rows, then score base and fine-tuned twice: on held-out generated rows, and on the
+    development set of real-schema questions the generator did not write (does the gain transfer?)."""
     from sftflow.config import load_config
+    from sftflow.demo import devset
     from sftflow.demo.sql_data import write_splits
-    from sftflow.eval import run as eval_stage
     from sftflow.train import run as train_stage
 
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     out = Path(out or f"runs/demo-{stamp}").resolve()
     model = demo_model()
-    data = out / "data"
-    write_splits(data, n_train=600, n_test=100, seed=0)
-    config = load_config(examples_dir() / "text_to_sql" / "demo.yaml", {
-        "model_name_or_path": str(model), "dataset_name": str(data), "output_dir": str(out / "run"),
-        **(overrides or {})})
+    write_splits(out / "data", n_train=600, n_test=100, seed=0)
+    devset.write_split(out / "dev", per_database=DEV_QUESTIONS_PER_DATABASE)
+    settings = {"model_name_or_path": str(model), "output_dir": str(out / "run"), **(overrides or {})}
+    demo_yaml = examples_dir() / "text_to_sql" / "demo.yaml"
+    config = load_config(demo_yaml, {"dataset_name": str(out / "data"), **settings})
     run_dir = train_stage.run(config)
-    print("\n[sftflow] base model vs fine-tuned, SQL execution accuracy on held-out generated examples:")
-    results = eval_stage.run(config, [str(model), str(run_dir)])
-    base, tuned = results[0]["accuracy"], results[1]["accuracy"]
-    print(f"\n[sftflow] base {100 * base:.2f}% -> fine-tuned {100 * tuned:.2f}%  (run directory: {run_dir})")
+    generated = compare(config, [str(model), str(run_dir)], run_dir / "eval", "held-out generated examples "
+                        "(the same generator and schemas as the training rows)")
+    dev = compare(load_config(demo_yaml, {**dev_settings(out / "dev"), **settings}), [str(model), str(run_dir)],
+                  run_dir / "eval" / "devset",
+                  "the development set: real-schema questions over 6 databases the generator never produced")
+    print(f"\n[sftflow] generated test split: base {_pct(generated[0])} -> fine-tuned {_pct(generated[1])}; "
+          f"development set: base {_pct(dev[0])} -> fine-tuned {_pct(dev[1])}  (run directory: {run_dir})")
     return run_dir
+
+
+def dev_settings(folder: Path) -> dict:
+    """The demo's config pointed at the development set: its databases, the schema derived for the prompt."""
+    return {"dataset_name": str(folder), "prompts_path": str(examples_dir() / "text_to_sql" / "prompts_schema"),
+            "data.database_column": "database", "data.max_test_rows": "null"}
+
+
+def compare(config, models: list[str], out: Path, what: str) -> list[dict]:
+    from sftflow.eval.run import evaluate, format_table
+
+    print(f"\n[sftflow] base model vs fine-tuned, SQL execution accuracy on {what}:")
+    results = evaluate(config, models, out)
+    print(format_table(results, config.eval.metric))
+    return results
+
+
+def _pct(result: dict) -> str:
+    low, high = result["ci95"]
+    return f"{100 * result['accuracy']:.2f}% (95% CI {100 * low:.1f}-{100 * high:.1f}%)"

@@ -16,15 +16,15 @@ WORKER = Path(__file__).with_name("vllm_worker.py")
 
 def generate_vllm(ref, prompts: list[list[int]], max_tokens: int, where: str, kv_cache_gib: int = 2,
                   timings: dict | None = None) -> list[str]:
-    """Answers for token-id prompts; an adapter (a ModelRef) runs as base + LoRA, without merging. `timings`, if
-    given, receives the engine's load_s, generate_s and generated tokens."""
+    """Answers for token-id prompts. An adapter (a ModelRef) runs merged into its base (the one merged-adapter
+    cache, parity-checked): on 2 CPU cores, 204 dev-set prompts took 6.8 min through vLLM's LoRA path against
+    3.2 min for the plain model (one measurement each, a busy machine). `timings`,
+    if given, receives the engine's load_s, generate_s and generated tokens."""
     from sftflow.models.engine import vllm_python
 
     longest = max((len(p) for p in prompts), default=0) + max_tokens
-    request = {"model": ref.base().location if ref.is_adapter else ref.location, "prompts": prompts,
-               "max_tokens": max_tokens, "max_model_len": max(longest, 256),
-               "lora": ref.location if ref.is_adapter else None,
-               "lora_rank": ref.adapter_settings().get("r", 8) if ref.is_adapter else None}
+    request = {"model": ref.full_model(where), "prompts": prompts, "max_tokens": max_tokens,
+               "max_model_len": max(longest, 256), "lora": None, "lora_rank": None}
     env = {**os.environ, "VLLM_CPU_KVCACHE_SPACE": str(kv_cache_gib), "PYTHONUNBUFFERED": "1",
            "VLLM_NO_USAGE_STATS": "1", "DO_NOT_TRACK": "1"}
     log_path = cache_root() / "vllm-logs" / f"eval-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
