@@ -43,10 +43,24 @@ class Endpoint:
 
 
 @pytest.fixture(scope="module")
-def endpoint(tiny_model_dir):
-    """`sftflow serve` (the transformers fallback) for the tiny model on a free
-    loopback port, answering requests."""
-    with start_server(str(tiny_model_dir), port=free_port()) as server:
+def endpoint(tiny_model_dir, tmp_path_factory):
+    """`sftflow serve` (the transformers fallback) on a free loopback port, for a small random Llama with the tiny
+    model's tokenizer that never ends an answer on its own (no end-of-turn token in its generation config) and is
+    big enough (6 layers, hidden 384) that a long answer streams for seconds: the stop button has something to
+    stop. The 2-layer tiny model writes 1,000 tokens in about a second."""
+    import torch
+    from transformers import AutoTokenizer, GenerationConfig, LlamaConfig, LlamaForCausalLM
+
+    model = tmp_path_factory.mktemp("endless")
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
+    torch.manual_seed(0)
+    LlamaForCausalLM(LlamaConfig(vocab_size=len(tokenizer), hidden_size=384, intermediate_size=1024,
+                                 num_hidden_layers=6, num_attention_heads=6, num_key_value_heads=2,
+                                 max_position_embeddings=2048, eos_token_id=None,
+                                 pad_token_id=tokenizer.pad_token_id)).save_pretrained(model)
+    GenerationConfig(pad_token_id=tokenizer.pad_token_id).save_pretrained(model)
+    tokenizer.save_pretrained(model)
+    with start_server(str(model), port=free_port(), backend="transformers") as server:
         yield Endpoint(server.base_url, server.name, server.log_path)
 
 

@@ -18,7 +18,7 @@ def test_train_merge_and_merge_again_in_a_recipe(make_config, tiny_model_dir, tm
     assert out == run_dir / "merged"
     manifest = json.loads((run_dir / "manifest.json").read_text())
     merged = json.loads((out / "merge_manifest.json").read_text())
-    assert manifest["merged_model"] == str(out) and merged["parity"]["passed"] is True
+    assert manifest["merged_model"] == out.name and merged["parity"]["passed"] is True
     assert merged["chat_template_sha256"] == manifest["chat_template_sha256"]  # the template trained with
     assert merged["sources"]["adapter"] == str(run_dir / "final")
     tuned, base = load_file(out / "model.safetensors"), load_file(tiny_model_dir / "model.safetensors")
@@ -44,7 +44,7 @@ def test_merge_command_line(make_config, tmp_path, capsys):
     merged = tmp_path / "run" / "merged"
     assert (merged / "model.safetensors").is_file() and (merged / "chat_template.jinja").is_file()
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
-    assert manifest["merged_model"] == str(merged) and manifest["train_dtype"] == "float32"
+    assert manifest["merged_model"] == merged.name and manifest["train_dtype"] == "float32"
 
 
 def test_recipe_capability_check_scores_inputs_and_merged_model(make_config, tiny_model_dir, tmp_path, capsys):

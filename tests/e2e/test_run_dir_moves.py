@@ -25,9 +25,10 @@ def trained(make_config):
     return train(load_config(make_config(max_steps=2, save_steps=2)))
 
 
-def test_a_copied_run_directory_is_a_run_of_its_own(trained, tmp_path, capsys):
+def test_a_copied_run_directory_is_a_run_of_its_own(trained, tmp_path, capsys, monkeypatch):
     from sftflow.models.reference import resolve
 
+    monkeypatch.setenv("SFTFLOW_CACHE", str(tmp_path / "cache"))  # no merge of another test's identical adapter
     copy = tmp_path / "elsewhere" / "run-copy"
     shutil.copytree(trained, copy)
     original = digest(trained)

@@ -64,7 +64,10 @@ def test_output_directory_holding_a_different_run(capsys, make_config, tmp_path)
     (out / "keep.txt").write_text("precious")
     code, err = run_cli(capsys, "train", str(make_config()))
     assert code == 2 and "already holds a run (completed)" in err
-    code, err = run_cli(capsys, "train", str(make_config()), "--resume_from_checkpoint", str(out))
+    checkpoint = out / "checkpoint-2"
+    checkpoint.mkdir()
+    (checkpoint / "trainer_state.json").write_text(json.dumps({"global_step": 2}))
+    code, err = run_cli(capsys, "train", str(make_config()), "--resume_from_checkpoint", str(checkpoint))
     assert code == 2 and "different config" in err
     assert (out / "keep.txt").read_text() == "precious"  # nothing already written is touched
 
@@ -123,7 +126,7 @@ def test_hub_dataset_offline_is_one_clear_error(capsys, make_config, monkeypatch
 def test_hub_model_offline_is_one_clear_error(capsys, make_config, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     code, err = run_cli(capsys, "train", str(make_config(model_name_or_path="nobody/no-such-model")))
-    assert code == 2 and "cannot load the tokenizer of 'nobody/no-such-model'" in err
+    assert code == 2 and "'nobody/no-such-model' is not a local folder, not in the Hugging Face cache" in err
 
 
 def test_plan_command_gives_the_use_case_2_verdicts(capsys):

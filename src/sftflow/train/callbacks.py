@@ -24,20 +24,6 @@ class CheckpointMarker(TrainerCallback):
         return control
 
 
-class TrackerSteps(TrainerCallback):
-    """After the trackers have logged a step, the manifest says so (sftflow.train.trackers)."""
-
-    def __init__(self, out: Path):
-        self.out = Path(out)
-
-    def on_log(self, args, state, control, logs=None, **kwargs):
-        if state.is_world_process_zero:
-            from sftflow.train.trackers import record_logged_step
-
-            record_logged_step(self.out, state.global_step)
-        return control
-
-
 class TaskMetric(TrainerCallback):
     """At each evaluation, generate answers for a few validation rows and add eval_<metric> to the metrics.
 

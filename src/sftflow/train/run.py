@@ -196,10 +196,10 @@ def training_callbacks(config, splits, templates, tokenizer, args, out: Path, tr
     """Checkpoint marking always; the trackers; the task metric and early stopping when the eval: section asks."""
     from transformers import EarlyStoppingCallback
 
-    from sftflow.train.callbacks import CheckpointMarker, TaskMetric, TrackerSteps
+    from sftflow.train.callbacks import CheckpointMarker, TaskMetric
 
     options = config.eval
-    callbacks = [CheckpointMarker(out), *tracker_callbacks] + ([TrackerSteps(out)] if tracker_callbacks else [])
+    callbacks = [CheckpointMarker(out), *tracker_callbacks]
     evaluating = _evaluates(args)
     if (options.during_training or options.early_stopping_patience) and not evaluating:
         raise UserError("eval.during_training and eval.early_stopping_patience need eval_strategy: steps or "

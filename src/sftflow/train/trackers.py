@@ -66,7 +66,6 @@ def prepare(names: list[str], sft: dict, out: Path, resume_step: int | None, mai
     record = (rd.read_manifest(out) or {}).get("trackers", {}) if resume_step is not None else {}
     run_name = record.get("run_name") or f"{out.name}-{uuid.uuid4().hex[:8]}"
     sft = {**sft, "run_name": sft.get("run_name") or run_name}
-    skip = record.get("logged_step", 0) if resume_step is not None else 0
     callbacks, passed = [], []
     for name in names:
         if name == "tensorboard":
@@ -74,18 +73,20 @@ def prepare(names: list[str], sft: dict, out: Path, resume_step: int | None, mai
         elif name == "mlflow":
             record["mlflow_run_id"] = mlflow_run(out, record.get("mlflow_run_id"), sft["run_name"])
             held = mlflow_last_step(record["mlflow_run_id"]) if resume_step is not None else 0
-            callbacks.append(skipping(mlflow_callback_class(), max(skip, held)))
+            callbacks.append(skipping(mlflow_callback_class(), held))
         elif name == "trackio":
             sft.setdefault("project", PROJECT)
             sft.setdefault("trackio_static_space_id", False)  # no Space snapshot on the Hub after training
             held = trackio_last_step(sft["project"], sft["run_name"]) if resume_step is not None else 0
-            callbacks.append(skipping(trackio_callback_class(), max(skip, held)))
+            callbacks.append(skipping(trackio_callback_class(), held))
         else:
             if name == "wandb":
                 offline_wandb(out, record.setdefault("wandb_run_id", uuid.uuid4().hex[:12]))
             passed.append(name)
     if main and names:
         record.update(names=names, run_name=sft["run_name"], project=sft.get("project", PROJECT))
+        if resume_step is not None:
+            record["resumed_from"] = resume_step
         rd.update_manifest(out, trackers=record)
     return {**sft, "report_to": passed or "none"}, callbacks
 
@@ -170,10 +171,3 @@ def skipping(callback_class, skip: int):
 
     Continued.__name__ = callback_class.__name__
     return Continued()
-
-
-def record_logged_step(out: Path, step: int) -> None:
-    """The last step the trackers logged, in the manifest: a resume knows what they already hold."""
-    trackers = (rd.read_manifest(out) or {}).get("trackers")
-    if trackers is not None and trackers.get("logged_step", -1) < step:
-        rd.update_manifest(out, trackers={**trackers, "logged_step": step})
