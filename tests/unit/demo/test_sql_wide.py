@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from sftflow.demo import sql_data, sql_wide
+from sftflow.demo import sql_data
 from sftflow.demo.devset import build_all, load_questions
 from sftflow.demo.sql_wide import (
     DOMAINS,
@@ -23,6 +23,8 @@ from sftflow.demo.sql_wide import (
     generate_rows,
     write_splits,
 )
+from sftflow.demo.sql_wide.domains import CITIES, COUNTRIES, FIRST_NAMES, LAST_NAMES
+from sftflow.demo.sql_wide.sampling import name_pool
 from sftflow.sql_sandbox import run_query
 from sftflow.sql_schema import schema_text
 
@@ -249,8 +251,8 @@ def test_no_name_the_dev_questions_mention_is_reused():
     names = set()
     for tables in SCHEMAS.values():
         for column in (c for t in tables.values() for c in t.columns if c.kind == "name"):
-            names |= set(sql_wide._name_pool(column) or [])
-    names |= set(sql_wide._FIRST) | set(sql_wide._LAST) | set(sql_wide._CITIES) | set(sql_wide._COUNTRIES)
+            names |= set(name_pool(column) or [])
+    names |= set(FIRST_NAMES) | set(LAST_NAMES) | set(CITIES) | set(COUNTRIES)
     proper = {n for n in names if n[:1].isupper() and len(n) > 3}
     assert not [n for n in sorted(proper) if re.search(rf"\b{re.escape(n)}\b", dev)]
 

@@ -1,0 +1,128 @@
+"""Words: how a question names tables and columns, plurals and articles, listings and rounding requests."""
+
+from __future__ import annotations
+
+import random
+
+from .catalog import Column, Table
+
+_UNITS = {"kg": "in kg", "km": "in km", "m": "in metres", "mm": "in mm", "cm": "in cm", "g": "in grams",
+          "m3": "in cubic metres", "kw": "in kW", "kwh": "in kWh", "sqm": "in square metres", "kmh": "in km/h",
+          "nm": "in nautical miles", "px": "in pixels", "mb": "in MB", "deg": "in degrees"}
+_TOKENS = {"id": "ID", "pct": "percentage", "ha": "hectare", "teu": "TEU", "leo": "LEO", "ev": "EV", "os": "OS"}
+# Names whose words read badly when split at the underscores.
+_COLUMN_WORDS = {"years_experience": "years of experience", "years_keeping": "years of beekeeping",
+                 "duration_minutes": "duration in minutes", "talk_seconds": "talk time in seconds",
+                 "response_minutes": "response time in minutes", "crossing_minutes": "crossing time in minutes",
+                 "bake_minutes": "baking time in minutes", "delay_minutes": "delay in minutes",
+                 "yield_tonnes": "yield in tonnes", "capacity_tonnes": "capacity in tonnes",
+                 "quota_tonnes": "quota in tonnes", "area_hectares": "area in hectares",
+                 "fuel_litres": "fuel in litres", "insurance_covered": "amount covered by insurance",
+                 "rated_kw": "rated power in kW", "peak_kw": "peak output in kW",
+                 "chlorine_mg_l": "chlorine in mg/L", "turbidity_ntu": "turbidity in NTU"}
+_PARTICIPLES = {"paid", "sold", "flown", "spoken", "made", "due", "built", "laid", "allowed", "booked", "watched",
+                "wasted", "collected", "dispensed", "created", "flagged", "worked", "changed"}
+_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+def _head(words: str) -> tuple[str, str, str]:
+    """(before, noun, after): the noun a plural ending goes on, e.g. 'amount' in 'amount paid', 'price per jar'."""
+    for sep in (" in ", " per ", " of ", " to "):
+        if sep in words:
+            left, right = words.split(sep, 1)
+            before, noun, after = _head(left)
+            return before, noun, after + sep + right
+    parts = words.split(" ")
+    if len(parts) > 1 and parts[-1] in _PARTICIPLES:
+        before, noun, after = _head(" ".join(parts[:-1]))
+        return before, noun, after + " " + parts[-1]
+    return " ".join(parts[:-1]) + (" " if len(parts) > 1 else ""), parts[-1], ""
+
+
+def is_plural(words: str) -> bool:
+    noun = _head(words)[1]
+    return noun.endswith("s") and not noun.endswith(("ss", "us", "is"))
+
+
+def plural_of(words: str) -> str:
+    before, noun, after = _head(words)
+    if is_plural(words) or (noun.isupper() and noun.endswith("S")):  # "device OS" stays as it is
+        return words
+    if noun.endswith("is"):
+        noun = noun[:-2] + "es"
+    elif noun.endswith("y") and noun[-2:-1] not in tuple("aeiou"):
+        noun = noun[:-1] + "ies"
+    elif noun.endswith(("s", "x", "ch", "sh")):
+        noun += "es"
+    else:
+        noun += "s"
+    return before + noun + after
+
+
+def with_article(words: str) -> str:
+    """The word with its indefinite article."""
+    sounds_like_you = words.startswith(("unit", "univ", "union", "uniq", "unif", "use", "usu", "uti"))
+    vowel = words[:1].lower() in tuple("aeio") or (words[:1].lower() == "u" and not sounds_like_you)
+    return ("an " if vowel or words.startswith("hour") else "a ") + words
+
+
+def role_words(tables: dict[str, Table], column: Column) -> str:
+    """What a reference means for its row: 'policy' for policy_id, 'assignee' for assignee_id."""
+    role = column.name.removesuffix("_id").replace("_", " ")
+    parent = tables[column.parent].singular
+    return parent if parent.endswith(role) or parent.startswith(role + " ") else role
+
+
+def column_words(tables: dict[str, Table], table: Table, column: Column) -> str:
+    if column.name in _COLUMN_WORDS:
+        return _COLUMN_WORDS[column.name]
+    if column.kind == "ref":
+        return role_words(tables, column) + " ID"
+    parts = column.name.split("_")
+    if parts[-1] in ("name", "title") and " ".join(parts[:-1]) in ("full", table.singular, table.singular.split()[-1]):
+        return parts[-1]  # "the names of labs", not "the lab names of labs"
+    tail = ""
+    if len(parts) > 1 and parts[-1] in _UNITS and parts[-2] != "per":
+        tail = " " + _UNITS[parts.pop()]
+    return " ".join(_TOKENS.get(p, p) for p in parts) + tail
+
+
+def table_words(table: Table) -> str:
+    return table.name.replace("_", " ")
+
+
+def label_words(tables: dict[str, Table], table: Table) -> str:
+    """The label, plural: 'names', 'first and last names', 'claim IDs'."""
+    label = table.label
+    if len(label) == 2:
+        return "first and last names"
+    return plural_of(column_words(tables, table, label[0]))
+
+
+def label_one(tables: dict[str, Table], table: Table) -> str:
+    label = table.label
+    return "first and last name" if len(label) == 2 else column_words(tables, table, label[0])
+
+
+def says_label(table: Table) -> bool:
+    """Whether 'Which X ...?' plainly asks for the label: a name does, a bare id number does not."""
+    return table.label[0].kind != "id"
+
+
+def listing(items: list[str]) -> str:
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def rounding(rng: random.Random) -> tuple[int, str]:
+    """How much to round, and the sentence that asks for it: a question must say what the answer's precision is."""
+    n = 2 if rng.random() < 0.8 else 1
+    words, s = _NUMBER_WORDS[n], "" if n == 1 else "s"
+    return n, rng.choice((f" Round to {words} decimal{s}.", f" Round the result to {n} decimal place{s}.",
+                          f" Give the answer rounded to {words} decimal{s}.", f" Round to {n} decimal place{s}."))
+
+
+def ask(rng: random.Random, templates: tuple[str, ...], **fields) -> str:
+    text = rng.choice(templates).format(**fields)
+    return text[:1].upper() + text[1:]
