@@ -14,7 +14,8 @@ NUMBER_KINDS = ("int", "year", "real")
 DATE_KINDS = ("date", "after")
 GROUP_KINDS = ("cat", "city", "country")
 TEXT_KINDS = ("person", "name", "last")
-_COLUMN = re.compile(r"(\w+) (\w+)(?:\(([^)]*)\))?(\?)?")
+_COLUMN = re.compile(r"(\w+) (\w+)(?:\(([^)]*)\))?(\?)?(?: \[([^\]]*)\])?(?: ~(\w+))?")
+_HEAD = re.compile(r"(\w+)(?:/([a-z ]+?))?(?: \[([^\]]*)\])?")
 _KINDS = {"id", "ref", "person", "first", "last", "email", "city", "country", "name", "cat", "int", "year", "real",
           "date", "after", "flag"}
 
@@ -25,6 +26,8 @@ class Column:
     kind: str
     args: tuple[str, ...]
     nullable: bool
+    synonyms: tuple[str, ...] = ()  # what people call it besides its own words: "premium" for premium_amount
+    event: str = ""  # for a date, what happened on it, singular past: "was filed", "joined"
 
     @property
     def parent(self) -> str:
@@ -37,6 +40,7 @@ class Table:
     name: str
     singular: str
     columns: tuple[Column, ...]
+    synonyms: tuple[tuple[str, str], ...] = ()  # (plural, singular) other names: ("clients", "client")
 
     @property
     def pk(self) -> Column | None:
@@ -69,29 +73,44 @@ class Table:
         return (self.pk,) if self.pk else ()
 
 
-def _singular(name: str) -> str:
-    words = name.split("_")
-    last = words[-1]
-    for tail, repl in (("ies", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh"), ("s", "")):
+def singular_of(words: str) -> str:
+    """'policy holders' -> 'policy holder': the last word loses its plural ending."""
+    *first, last = words.replace("_", " ").split(" ")
+    for tail, repl in (("ies", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh"), ("xes", "x"), ("s", "")):
         if last.endswith(tail):
             last = last[: -len(tail)] + repl
             break
-    return " ".join(words[:-1] + [last])
+    return " ".join(first + [last])
+
+
+def _synonyms(text: str | None) -> tuple[tuple[str, str], ...]:
+    """'clients|insured people/insured person' -> (plural, singular) pairs; '/' gives an irregular singular."""
+    pairs = []
+    for item in (text or "").split("|"):
+        plural, _, singular = item.strip().partition("/")
+        if plural:
+            pairs.append((plural, singular or singular_of(plural)))
+    return tuple(pairs)
 
 
 def _parse_table(line: str) -> Table:
     head, body = line.split(":", 1)
-    name, _, singular = head.partition("/")
+    found = _HEAD.fullmatch(head.strip())
+    if not found:
+        raise ValueError(f"cannot parse table head {head!r}")
+    name, singular, synonyms = found.groups()
     columns = []
     for match in _COLUMN.finditer(body):
-        column, kind, args, nullable = match.groups()
+        column, kind, args, nullable, words, event = match.groups()
         if kind not in _KINDS:
             raise ValueError(f"unknown column kind {kind!r} for {name}.{column}")
-        columns.append(Column(column, kind, _split_args(kind, args or ""), bool(nullable)))
+        columns.append(Column(column, kind, _split_args(kind, args or ""), bool(nullable),
+                              tuple(w.strip() for w in (words or "").split("|") if w.strip()),
+                              (event or "").replace("_", " ")))
     leftover = _COLUMN.sub("", body).replace(",", "").strip()
     if leftover:
         raise ValueError(f"cannot parse column spec near {leftover!r} in table {name}")
-    return Table(name.strip(), singular.strip() or _singular(name.strip()), tuple(columns))
+    return Table(name, singular or singular_of(name), tuple(columns), _synonyms(synonyms))
 
 
 def _split_args(kind: str, args: str) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass
 
 from .catalog import DATE_KINDS, GROUP_KINDS, NUMBER_KINDS, TEXT_KINDS, Column, Table
-from .phrasing import column_words, is_plural, role_words, with_article
+from .phrasing import is_plural, with_article
 from .render import sql_literal
 from .sampling import Db
 
@@ -40,6 +40,26 @@ def _having(sql: str, whose: tuple[str, ...], what: str, column: Column) -> Cond
     return Cond(sql, whose, f"have {what}", f"has {what}", column)
 
 
+def plural_event(event: str) -> str:
+    """'was filed' -> 'were filed'; an active verb ('joined') is the same for many."""
+    return "were " + event[4:] if event.startswith("was ") else event
+
+
+def _happened(sql: str, event: str, when: str, column: Column) -> Cond:
+    """A date condition said with its verb: 'filed in 2023', 'that were filed in 2023', 'that joined in 2023'."""
+    after_noun = (f"{event[4:]} {when}",) if event.startswith("was ") else ()
+    return Cond(sql, after_noun, f"{plural_event(event)} {when}", f"{event} {when}", column)
+
+
+def _not_yet(sql: str, event: str, is_null: bool, column: Column) -> Cond:
+    """Whether a later event has happened: 'that have been settled', 'not yet settled', 'that have not left'."""
+    passive = event.startswith("was ")
+    done = "been " + event[4:] if passive else event  # active verbs in the catalogue read the same after 'have'
+    if is_null:
+        return Cond(sql, (f"not yet {event[4:]}",) if passive else (), f"have not {done}", f"has not {done}", column)
+    return Cond(sql, (f"already {event[4:]}",) if passive else (), f"have {done}", f"has {done}", column)
+
+
 def _singular_verb(phrase: str) -> str:
     verb, _, rest = phrase.partition(" ")
     irregular = {"are": "is", "have": "has", "were": "was", "do": "does", "did": "did"}
@@ -68,9 +88,9 @@ def date_words(rng: random.Random, day: str) -> str:
     return rng.choice((day, f"{MONTHS[d.month - 1]} {d.day}, {d.year}", f"{d.day} {MONTHS[d.month - 1]} {d.year}"))
 
 
-def _equal_cond(rng, db, tables, table, column, alias) -> Cond:
+def _equal_cond(rng, db, table, column, alias) -> Cond:
     values = sorted(set(db.values(table, column)))
-    words, ref = column_words(tables, table, column), column_ref(alias, column)
+    words, ref = db.names.column(table, column), column_ref(alias, column)
     quote = (lambda v: f"'{v}'") if rng.random() < 0.6 else str
     roll = rng.random()
     if roll < 0.12 and len(values) > 2:
@@ -87,7 +107,7 @@ def _equal_cond(rng, db, tables, table, column, alias) -> Cond:
                    f"{with_article(words)} of {said}", column)
 
 
-def _flag_cond(rng, db, tables, table, column, alias) -> Cond | None:
+def _flag_cond(rng, db, table, column, alias) -> Cond | None:
     yes = 1 if rng.random() < 0.6 else 0
     if yes not in db.values(table, column):
         return None
@@ -96,10 +116,10 @@ def _flag_cond(rng, db, tables, table, column, alias) -> Cond | None:
     return Cond(f"{column_ref(alias, column)} = {yes}", (), have, _singular_verb(have), column)
 
 
-def _number_cond(rng, db, tables, table, column, alias) -> Cond:
+def _number_cond(rng, db, table, column, alias) -> Cond:
     n = nice_number(rng.choice(db.values(table, column)), column.kind)
     op = rng.choices((">", "<", ">=", "<="), weights=(4, 4, 1, 1))[0]
-    words, sql = column_words(tables, table, column), f"{column_ref(alias, column)} {op} {n}"
+    words, sql = db.names.column(table, column), f"{column_ref(alias, column)} {op} {n}"
     if column.kind == "year":
         later = rng.choice(_LATER[op])
         return Cond(sql, (f"whose {words} is {later} {n}",), f"have {with_article(words)} {later} {n}",
@@ -112,12 +132,12 @@ def _number_cond(rng, db, tables, table, column, alias) -> Cond:
                  f"have {with_article(words)} {above} {n}", f"has {with_article(words)} {above} {n}", column)
 
 
-def between_cond(rng, db, tables, table, column, alias) -> Cond | None:
+def between_cond(rng, db, table, column, alias) -> Cond | None:
     values = sorted(set(db.values(table, column)))
     if len(values) < 3:
         return None
     low, high = sorted(rng.sample(values, 2))
-    ref, words = column_ref(alias, column), column_words(tables, table, column)
+    ref, words = column_ref(alias, column), db.names.column(table, column)
     if column.kind in DATE_KINDS:
         span = f"between {date_words(rng, low)} and {date_words(rng, high)}"
         sql = f"{ref} BETWEEN {sql_literal(low)} AND {sql_literal(high)}"
@@ -126,18 +146,21 @@ def between_cond(rng, db, tables, table, column, alias) -> Cond | None:
         if low >= high:
             return None
         span, sql = f"between {low} and {high}", f"{ref} BETWEEN {low} AND {high}"
+    event = db.names.event(table, column)
+    if event:
+        return _happened(sql, event, span, column)
     if is_plural(words):
         return Cond(sql, (f"with {span} {words}",), f"have {span} {words}", f"has {span} {words}", column)
     return _having(sql, (f"whose {words} is {span}", f"with {with_article(words)} {span}"),
                    f"{with_article(words)} {span}", column)
 
 
-def _date_cond(rng, db, tables, table, column, alias) -> Cond | None:
+def _date_cond(rng, db, table, column, alias) -> Cond | None:
     day = rng.choice(db.values(table, column))
-    ref, words, year, month = column_ref(alias, column), column_words(tables, table, column), day[:4], int(day[5:7])
+    ref, words, year, month = column_ref(alias, column), db.names.column(table, column), day[:4], int(day[5:7])
     mode = rng.choice(("before", "after", "year", "year", "month", "between"))
     if mode == "between":
-        return between_cond(rng, db, tables, table, column, alias)
+        return between_cond(rng, db, table, column, alias)
     if mode == "year":
         sql = rng.choice((f"strftime('%Y', {ref}) = '{year}'", f"{ref} BETWEEN '{year}-01-01' AND '{year}-12-31'"))
         when = f"in {year}"
@@ -147,17 +170,23 @@ def _date_cond(rng, db, tables, table, column, alias) -> Cond | None:
         cut = day[:8] + "01" if rng.random() < 0.7 else day
         sql = f"{ref} {'<' if mode == 'before' else '>'} '{cut}'"
         when = f"{mode} {date_words(rng, cut)}"
+    event = db.names.event(table, column)
+    if event:
+        return _happened(sql, event, when, column)
     return _having(sql, (f"whose {words} is {when}", f"with {with_article(words)} {when}"),
                    f"{with_article(words)} {when}", column)
 
 
-def _null_cond(rng, db, tables, table, column, alias) -> Cond | None:
+def _null_cond(rng, db, table, column, alias) -> Cond | None:
     present = len(db.values(table, column))
     missing = len(db.rows[table.name]) - present
     is_null = rng.random() < 0.5
     if not present or not missing:
         return None
-    words = role_words(tables, column) if column.kind == "ref" else column_words(tables, table, column)
+    event = db.names.event(table, column) if column.kind == "after" else ""  # a missing later date: not yet
+    if event:
+        return _not_yet(f"{column_ref(alias, column)} IS {'NULL' if is_null else 'NOT NULL'}", event, is_null, column)
+    words = db.names.role(column) if column.kind == "ref" else db.names.column(table, column)
     some, be = (words, "are") if is_plural(words) else (with_article(words), "is")
     if is_null:
         return Cond(f"{column_ref(alias, column)} IS NULL", (f"with no {words}", f"without {some}",
@@ -167,7 +196,7 @@ def _null_cond(rng, db, tables, table, column, alias) -> Cond | None:
                  f"have {some}", f"has {some}", column)
 
 
-def _like_cond(rng, db, tables, table, column, alias) -> Cond | None:
+def _like_cond(rng, db, table, column, alias) -> Cond | None:
     value = rng.choice(db.values(table, column))
     tokens = [t for t in value.split() if len(t) >= 3 and t.isalpha()]
     if any(ch in value for ch in "%_'") or not tokens:
@@ -182,7 +211,7 @@ def _like_cond(rng, db, tables, table, column, alias) -> Cond | None:
     else:
         part = tokens[-1] if value.endswith(tokens[-1]) else value[-3:]
         pattern, says, saying = f"%{part}", f"ends with '{part}'", f"ending in '{part}'"
-    words = column_words(tables, table, column)
+    words = db.names.column(table, column)
     return Cond(f"{column_ref(alias, column)} LIKE '{pattern}'", (f"whose {words} {says}",),
                  f"have {with_article(words)} {saying}", f"has {with_article(words)} {saying}", column)
 
@@ -216,7 +245,7 @@ def condition(rng: random.Random, db: Db, table: Table, alias: str = "", kinds=A
                for k in _cond_types(c) if k in kinds]
     rng.shuffle(options)
     for kind, column in options[:4]:
-        cond = COND_MAKERS[kind](rng, db, db.tables, table, column, alias)
+        cond = COND_MAKERS[kind](rng, db, table, column, alias)
         if cond is not None:
             return cond
     return None

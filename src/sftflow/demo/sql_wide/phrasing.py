@@ -23,6 +23,7 @@ _COLUMN_WORDS = {"years_experience": "years of experience", "years_keeping": "ye
 _PARTICIPLES = {"paid", "sold", "flown", "spoken", "made", "due", "built", "laid", "allowed", "booked", "watched",
                 "wasted", "collected", "dispensed", "created", "flagged", "worked", "changed"}
 _NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+SYNONYM_SHARE = 0.6  # how often a table or column is called by a synonym rather than its own words
 
 
 def _head(words: str) -> tuple[str, str, str]:
@@ -73,6 +74,11 @@ def role_words(tables: dict[str, Table], column: Column) -> str:
     return parent if parent.endswith(role) or parent.startswith(role + " ") else role
 
 
+def is_plain(tables: dict[str, Table], ref: Column) -> bool:
+    """Whether a reference is just 'the policy' (policy_id), not a role like 'assignee' or 'origin port'."""
+    return role_words(tables, ref) == tables[ref.parent].singular
+
+
 def column_words(tables: dict[str, Table], table: Table, column: Column) -> str:
     if column.name in _COLUMN_WORDS:
         return _COLUMN_WORDS[column.name]
@@ -87,21 +93,88 @@ def column_words(tables: dict[str, Table], table: Table, column: Column) -> str:
     return " ".join(_TOKENS.get(p, p) for p in parts) + tail
 
 
-def table_words(table: Table) -> str:
-    return table.name.replace("_", " ")
+def own_words(table: Table) -> tuple[str, str]:
+    """A table's own words, plural and singular: ('policy holders', 'policy holder')."""
+    return table.name.replace("_", " "), table.singular
 
 
-def label_words(tables: dict[str, Table], table: Table) -> str:
-    """The label, plural: 'names', 'first and last names', 'claim IDs'."""
-    label = table.label
-    if len(label) == 2:
-        return "first and last names"
-    return plural_of(column_words(tables, table, label[0]))
+def _mentions(phrase: str, words: set[str]) -> bool:
+    return bool(words & {w for p in phrase.split() for w in (p, p.removesuffix("s"))})
 
 
-def label_one(tables: dict[str, Table], table: Table) -> str:
-    label = table.label
-    return "first and last name" if len(label) == 2 else column_words(tables, table, label[0])
+class Naming:
+    """How one question calls the tables and columns it mentions: each name is drawn once, then kept.
+
+    Questions that always spell a table's own words teach a model to turn words into identifiers
+    ("policy holders" -> policy_holders) instead of reading the schema; users say "customers"."""
+
+    def __init__(self, rng: random.Random, tables: dict[str, Table], share: float = SYNONYM_SHARE):
+        self.rng, self.tables, self.share = rng, tables, share
+        self._tables: dict[str, tuple[str, str]] = {}
+        self._columns: dict[tuple[str, str], str] = {}
+        self._events: dict[tuple[str, str], str] = {}
+
+    def _table(self, table: Table) -> tuple[str, str]:
+        if table.name not in self._tables:
+            own = own_words(table)
+            self._tables[table.name] = self.rng.choice(table.synonyms) if self._renames(table.synonyms) else own
+        return self._tables[table.name]
+
+    def _renames(self, synonyms) -> bool:
+        return bool(synonyms) and self.rng.random() < self.share
+
+    def many(self, table: Table) -> str:
+        return self._table(table)[0]
+
+    def one(self, table: Table) -> str:
+        return self._table(table)[1]
+
+    def renamed(self, table: Table) -> bool:
+        return self._table(table) != own_words(table)
+
+    def column(self, table: Table, column: Column) -> str:
+        """The column's words, or one of its synonyms; the table's own words are avoided once it is renamed."""
+        key = (table.name, column.name)
+        if key not in self._columns:
+            self._columns[key] = self._column(table, column)
+        return self._columns[key]
+
+    def _column(self, table: Table, column: Column) -> str:
+        if column.kind == "ref":
+            return self.role(column) + " ID"
+        if column.kind == "id" and self.renamed(table):
+            return "ID"  # "the IDs of the clients", not "the holder IDs of the clients"
+        own, synonyms = column_words(self.tables, table, column), column.synonyms
+        if self.renamed(table):
+            table_words = set(table.name.split("_")) | set(table.singular.split())
+            synonyms = tuple(s for s in synonyms if not _mentions(s, table_words)) or synonyms
+        return self.rng.choice(synonyms) if self._renames(synonyms) else own
+
+    def role(self, column: Column) -> str:
+        """What a reference is called: the parent's name when it is just 'the policy', else its role."""
+        if is_plain(self.tables, column):
+            return self.one(self.tables[column.parent])
+        own = role_words(self.tables, column)
+        key = (f"role of {column.parent}", column.name)
+        if key not in self._columns:
+            self._columns[key] = self.rng.choice(column.synonyms) if self._renames(column.synonyms) else own
+        return self._columns[key]
+
+    def event(self, table: Table, column: Column) -> str:
+        """For a date column, sometimes what happened on it ('was filed', 'joined') instead of its noun."""
+        key = (table.name, column.name)
+        if key not in self._events:
+            self._events[key] = column.event if column.event and self.rng.random() < 0.5 else ""
+        return self._events[key]
+
+    def labels(self, table: Table) -> str:
+        """The label, plural: 'names', 'first and last names', 'claim IDs'."""
+        label = table.label
+        return "first and last names" if len(label) == 2 else plural_of(self.column(table, label[0]))
+
+    def label(self, table: Table) -> str:
+        label = table.label
+        return "first and last name" if len(label) == 2 else self.column(table, label[0])
 
 
 def says_label(table: Table) -> bool:

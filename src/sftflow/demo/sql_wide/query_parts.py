@@ -6,17 +6,13 @@ import random
 from dataclasses import dataclass
 
 from .catalog import DATE_KINDS, GROUP_KINDS, NUMBER_KINDS, Column, Table
-from .conditions import column_ref, nice_number
+from .conditions import column_ref, nice_number, plural_event
 from .phrasing import (
-    column_words,
+    is_plain,
     is_plural,
-    label_one,
-    label_words,
     listing,
     plural_of,
-    role_words,
     rounding,
-    table_words,
 )
 from .sampling import Db
 
@@ -65,7 +61,7 @@ def _links(db: Db, plain: bool = False) -> list[tuple[Table, Column, Table]]:
     """Every (child, reference, parent) of the domain; plain keeps the references named after their parent
     (policy_id, not origin_port_id), where "each policy" has one meaning without naming the role."""
     return [(child, ref, db.tables[ref.parent]) for child in db.tables.values() for ref in child.refs
-            if db.rows[child.name] and (not plain or role_words(db.tables, ref) == db.tables[ref.parent].singular)]
+            if db.rows[child.name] and (not plain or is_plain(db.tables, ref))]
 
 
 def pick_link(rng: random.Random, db: Db, plain: bool = False) -> Link | None:
@@ -118,13 +114,13 @@ def label_sql(table: Table, alias: str = "") -> list[str]:
 def outputs(rng: random.Random, db: Db, table: Table, alias: str = "", extra: float = 0.45,
              avoid=()) -> tuple[list[str], str]:
     """The SELECT list and how the question names it: the label, sometimes with one more column."""
-    select, words = label_sql(table, alias), [label_words(db.tables, table)]
+    select, words = label_sql(table, alias), [db.names.labels(table)]
     more = [c for c in table.columns if c.kind in (*GROUP_KINDS, *NUMBER_KINDS, *DATE_KINDS)
             and c not in avoid and c not in table.label]
     if more and rng.random() < extra:
         column = rng.choice(more)
         select.append(column_ref(alias, column))
-        words.append(plural_of(column_words(db.tables, table, column)))
+        words.append(plural_of(db.names.column(table, column)))
     return select, listing(words)
 
 
@@ -148,7 +144,7 @@ def measure(rng: random.Random, db: Db, table: Table, alias: str = "",
     column = rng.choice(numbers)
     if any(part in column.name for part in _NO_SUM):  # a total of prices or scores means nothing
         funcs = tuple(f for f in funcs if f != "SUM") or ("AVG",)
-    func, ref, words = rng.choice(funcs), column_ref(alias, column), column_words(db.tables, table, column)
+    func, ref, words = rng.choice(funcs), column_ref(alias, column), db.names.column(table, column)
     raw = f"{func}({ref})"
     if func == "AVG":
         decimals, sentence = rounding(rng)
@@ -161,7 +157,9 @@ def measure(rng: random.Random, db: Db, table: Table, alias: str = "",
     return Measure(raw, raw, f"{rng.choice(extreme)} {words}")
 
 
-def order_words(rng: random.Random, words: str, desc: bool, kind: str) -> str:
+def order_words(rng: random.Random, words: str, desc: bool, kind: str, event: str = "") -> str:
+    if event:
+        return f" Sort by when they {plural_event(event)}, {'latest' if desc else 'earliest'} first."
     if kind in DATE_KINDS:
         return rng.choice((" Show the most recent first.", f" Sort by {words}, latest first.") if desc else
                           (" Show the earliest first.", f" Sort by {words}, earliest first."))
@@ -188,10 +186,10 @@ def threshold(rng: random.Random, values: list, kind: str = "int"):
 
 def join_words(db: Db, link: Link) -> dict:
     """Fields every join question uses: the child and parent nouns, the reference's role, the labels."""
-    role = role_words(db.tables, link.ref)
-    return dict(C=table_words(link.child), c1=link.child.singular, P=table_words(link.parent),
-                p1=link.parent.singular, role=role, roles=plural_of(role), plain=role == link.parent.singular,
-                plab=label_words(db.tables, link.parent), plab1=label_one(db.tables, link.parent))
+    role = db.names.role(link.ref)
+    return dict(C=db.names.many(link.child), c1=db.names.one(link.child), P=db.names.many(link.parent),
+                p1=db.names.one(link.parent), role=role, roles=plural_of(role), plain=is_plain(db.tables, link.ref),
+                plab=db.names.labels(link.parent), plab1=db.names.label(link.parent))
 
 
 def group_column(rng, table: Table) -> Column | None:

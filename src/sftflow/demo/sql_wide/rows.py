@@ -11,6 +11,7 @@ from sftflow.run_dir import write_atomic
 from sftflow.sql_sandbox import Rejected, run_query
 
 from .catalog import DOMAINS
+from .phrasing import Naming
 from .query_parts import Query, query_values
 from .render import STYLES, context_script, schema_of, shown_tables
 from .sampling import Db, sample_db
@@ -70,7 +71,7 @@ def _render(rng: random.Random, db: Db, shape: str, query: Query) -> dict | None
             "sql_context": context, "sql": query.sql}
 
 
-def _make_row(rng: random.Random, shape: str, domain: str, tries: int = 60) -> dict:
+def _make_row(rng: random.Random, wording: random.Random, shape: str, domain: str, tries: int = 60) -> dict:
     """Sample databases and queries of the given shape until one passes every check."""
     for attempt in range(tries):
         if attempt and attempt % 6 == 0:  # the shape does not fit this domain well: try another
@@ -78,6 +79,7 @@ def _make_row(rng: random.Random, shape: str, domain: str, tries: int = 60) -> d
         db = sample_db(rng, domain)
         try:
             for _ in range(4):
+                db.names = Naming(wording, db.tables)
                 query = BUILDERS[shape](rng, db)
                 if query is not None and _acceptable(db, query.sql):
                     row = _render(rng, db, shape, query)
@@ -96,13 +98,14 @@ def _draw_shape(rng: random.Random) -> str:
 def generate_rows(n: int, seed: int = 0) -> list[dict]:
     """``n`` rows with distinct questions, the same for a given ``(n, seed)`` on every machine."""
     rng = random.Random(seed)
+    wording = random.Random(f"wording {seed}")  # the names questions use come from a stream of their own
     rows: list[dict] = []
     seen: set[str] = set()  # membership only, never iterated: hash order cannot leak into the output
     deck: list[str] = []  # domains dealt from shuffled decks, so every domain gets its share of rows
     while len(rows) < n:
         if not deck:
             deck = rng.sample(DOMAINS, len(DOMAINS))
-        row = _make_row(rng, _draw_shape(rng), deck.pop())
+        row = _make_row(rng, wording, _draw_shape(rng), deck.pop())
         key = " ".join(row["sql_prompt"].lower().split())
         if key not in seen:
             seen.add(key)

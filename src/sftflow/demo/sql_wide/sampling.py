@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .catalog import SCHEMAS, Column, Table
 from .domains import CITIES, COUNTRIES, FIRST_NAMES, LAST_NAMES, MAIL_HOSTS
+from .phrasing import Naming
 from .render import context_script
 
 TODAY = dt.date(2025, 6, 30)  # the data's "now": later end dates are plans, later events have not happened
@@ -57,6 +58,7 @@ class Db:
     tables: dict[str, Table]
     rows: dict[str, list[tuple]]
     conn: sqlite3.Connection | None = None
+    names: Naming | None = None  # how the question being built calls tables and columns: new for each question
 
     def values(self, table: Table, column: Column) -> list:
         i = table.columns.index(column)

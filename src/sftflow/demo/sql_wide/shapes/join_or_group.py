@@ -6,13 +6,8 @@ from ..catalog import DATE_KINDS
 from ..conditions import between_cond, condition
 from ..phrasing import (
     ask,
-    column_words,
-    label_one,
-    label_words,
     plural_of,
-    role_words,
     says_label,
-    table_words,
     with_article,
 )
 from ..query_parts import (
@@ -67,7 +62,7 @@ def _join_filter(rng, db):
         select = label_sql(link.child, link.ca) + label_sql(link.parent, link.pa)
         question = ask(rng, ("For {C} {rel}, list the {clab} and the {plab1} of their {role}.",
                               "Show the {clab} of {C} {rel}, together with the {plab1} of their {role}."),
-                        rel=cond.rel(rng), clab=label_words(db.tables, link.child), **f)
+                        rel=cond.rel(rng), clab=db.names.labels(link.child), **f)
     sql = f"SELECT {', '.join(select)} FROM {link.join()} WHERE {cond.sql}"
     return Query(question, sql, (link.child.name, link.parent.name))
 
@@ -107,11 +102,11 @@ def _group_count(rng, db):
     column = rng.choice(table.groups if table.groups and (rng.random() < 0.8 or not refs) else refs)
     cond = condition(rng, db, table, avoid=[column]) if rng.random() < 0.3 else None
     item, key = count_sql(rng, table.singular)
-    g = column_words(db.tables, table, column)
+    g = db.names.column(table, column)
     question = ask(rng, ("How many {T}{rel} are there for each {g}?", "For each {g}, how many {T}{rel} are there?",
                           "Count the {T}{rel} per {g}.", "Show each {g} with the number of {T}{rel}.",
                           "What is the number of {T}{rel} in each {g}?"),
-                    T=table_words(table), g=g, rel=" " + cond.rel(rng) if cond else "")
+                    T=db.names.many(table), g=g, rel=" " + cond.rel(rng) if cond else "")
     where = where_clause([cond.sql] if cond else [])
     sql = f"SELECT {column.name}, {item} FROM {table.name}{where} GROUP BY {column.name}"
     if rng.random() < 0.5:
@@ -128,7 +123,7 @@ def _group_aggregate(rng, db):
         return None
     column = group_column(rng, table)
     cond = condition(rng, db, table, avoid=[column]) if rng.random() < 0.25 else None
-    fields = dict(T=table_words(table), g=column_words(db.tables, table, column),
+    fields = dict(T=db.names.many(table), g=db.names.column(table, column),
                   rel=" " + cond.rel(rng) if cond else "")
     tail = f" FROM {table.name}{where_clause([cond.sql] if cond else [])} GROUP BY {column.name}"
     if rng.random() < 0.2:
@@ -153,7 +148,7 @@ def _group_top(rng, db):
     if table is None:
         return None
     column = group_column(rng, table)
-    g, T, k = column_words(db.tables, table, column), table_words(table), rng.choice((1, 1, 1, 2, 3))
+    g, T, k = db.names.column(table, column), db.names.many(table), rng.choice((1, 1, 1, 2, 3))
     desc = rng.random() < 0.8
     m = measure(rng, db, table, funcs=("SUM", "AVG")) if rng.random() < 0.35 else None
     fields = dict(g=g, gs=plural_of(g), T=T, k=k, most="most" if desc else "fewest", common="most" if desc else "least")
@@ -225,7 +220,7 @@ def _having(rng, db):
             return None
         column = group_column(rng, table)
         source = f" FROM {table.name} GROUP BY {column.name}"
-        select, names, things = column.name, plural_of(column_words(db.tables, table, column)), table_words(table)
+        select, names, things = column.name, plural_of(db.names.column(table, column)), db.names.many(table)
         m = measure(rng, db, table, funcs=("SUM", "AVG")) if rng.random() < 0.35 else None
         subject, tables = names, (table.name,)
     m = m or COUNT
@@ -260,7 +255,7 @@ def _case_bucket(rng, db):
                                                                        for c in t.columns))
     if table is None:
         return None
-    T = table_words(table)
+    T = db.names.many(table)
     numbers = [c for c in table.of("int", "real") if not c.nullable]  # a NULL would land in the 'else' band
     if numbers and rng.random() < 0.7:
         column = rng.choice(numbers)
@@ -268,13 +263,13 @@ def _case_bucket(rng, db):
         if cut is None:
             return None
         hi, lo = rng.choice(_BANDS)
-        w = column_words(db.tables, table, column)
+        w = db.names.column(table, column)
         case = f"CASE WHEN {column.name} >= {cut} THEN '{hi}' ELSE '{lo}' END"
         if table.label and rng.random() < 0.35:
             question = ask(rng, ("List the {lab} of all {T}, each marked '{hi}' if its {w} is at least {n} and "
                                   "'{lo}' otherwise.", "Show every {one}'s {lab1} with '{hi}' when its {w} is {n} or "
-                                  "more, else '{lo}'."), lab=label_words(db.tables, table), T=T, hi=hi, lo=lo, w=w,
-                            n=cut, one=table.singular, lab1=label_one(db.tables, table))
+                                  "more, else '{lo}'."), lab=db.names.labels(table), T=T, hi=hi, lo=lo, w=w,
+                            n=cut, one=db.names.one(table), lab1=db.names.label(table))
             return Query(question, f"SELECT {', '.join(label_sql(table))}, {case} FROM {table.name}", (table.name,))
         question = ask(rng, ("How many {T} have {aw} of at least {n}, and how many have less? Label the groups "
                               "'{hi}' and '{lo}'.", "Split the {T} into '{hi}' ({w} of {n} or more) and '{lo}' "
@@ -285,7 +280,7 @@ def _case_bucket(rng, db):
         return None
     w = cond.column.name
     column = cond.column
-    words = role_words(db.tables, column) if column.kind == "ref" else column_words(db.tables, table, column)
+    words = db.names.role(column) if column.kind == "ref" else db.names.column(table, column)
     known, unknown = rng.choice((("recorded", "missing"), ("known", "unknown"), ("yes", "no")))
     question = ask(rng, ("How many {T} have {aw} and how many do not? Label the groups '{k}' and '{u}'.",
                           "Count the {T} with and without {aw}, labelled '{k}' and '{u}'."),
@@ -300,13 +295,13 @@ def _date_group(rng, db):
     if table is None:
         return None
     column = rng.choice([c for c in table.of(*DATE_KINDS) if not c.nullable])
-    w, T, d = column_words(db.tables, table, column), table_words(table), column.name
+    w, T, d = db.names.column(table, column), db.names.many(table), column.name
     years = sorted({v[:4] for v in db.values(table, column)})
     m = (measure(rng, db, table, funcs=("SUM", "AVG")) if rng.random() < 0.3 else None) or COUNT
     what = f"the {m.words} of {T}" if m is not COUNT else f"the number of {T}"
     roll = rng.random()
     if roll < 0.2:
-        cond = between_cond(rng, db, db.tables, table, column, "")
+        cond = between_cond(rng, db, table, column, "")
         if cond is None:
             return None
         question = ask(rng, ("How many {T} {have}?", "Count the {T} {rel}."), T=T, have=cond.have, rel=cond.rel(rng))

@@ -6,16 +6,11 @@ from ..catalog import DATE_KINDS, Column, Table
 from ..conditions import Cond, column_ref, condition
 from ..phrasing import (
     ask,
-    column_words,
     is_plural,
-    label_one,
-    label_words,
     listing,
     plural_of,
-    role_words,
     rounding,
     says_label,
-    table_words,
     with_article,
 )
 from ..query_parts import (
@@ -41,10 +36,10 @@ from ..sampling import Db
 
 def _chain_words(db: Db, chain: list[Link]) -> dict:
     start, end = chain[0].child, chain[-1].parent
-    roles = [role_words(db.tables, link.ref) for link in chain]
-    return dict(A=table_words(start), a1=start.singular, E=table_words(end), e1=end.singular,
-                B=table_words(chain[0].parent), path="'s ".join(roles), elab=label_words(db.tables, end),
-                elab1=label_one(db.tables, end))
+    roles = [db.names.role(link.ref) for link in chain]
+    return dict(A=db.names.many(start), a1=db.names.one(start), E=db.names.many(end), e1=db.names.one(end),
+                B=db.names.many(chain[0].parent), path="'s ".join(roles), elab=db.names.labels(end),
+                elab1=db.names.label(end))
 
 
 def _join_chain(rng, db):
@@ -99,7 +94,7 @@ def _join_chain_group(rng, db):
     source = chain_join(chain)
     by_group = group_column(rng, end.parent) if rng.random() < 0.25 else None
     if by_group is not None:  # grouped by a column of the far table
-        g = column_words(db.tables, end.parent, by_group)
+        g = db.names.column(end.parent, by_group)
         question = ask(rng, (f"For each {g} of {{E}}, what is the {m.words} of {{A}}?",
                               f"Show the {m.words} of {{A}} per {g} of their {{e1}}."), **f)
         sql = f"SELECT {end.pa}.{by_group.name}, {m.sql} FROM {source} GROUP BY {end.pa}.{by_group.name}"
@@ -152,12 +147,12 @@ def _ratio(rng, db):
     cond = condition(rng, db, table) if table else None
     if cond is None:
         return None
-    T = table_words(table)
+    T = db.names.many(table)
     column = group_column(rng, table) if roll > 0.75 else None
     if column is not None and column is not cond.column:
         question = ask(rng, ("For each {g}, what percentage of {T} {have}?",
                               "For each {g}, what share of its {T}, as a percentage, {have}?"),
-                        g=column_words(db.tables, table, column), T=T, have=cond.have)
+                        g=db.names.column(table, column), T=T, have=cond.have)
         sql = f"SELECT {column.name}, {_percentage(cond, decimals)} FROM {table.name} GROUP BY {column.name}"
         return Query(question + sentence, sql, (table.name,))
     question = ask(rng, ("What percentage of {T} {have}?", "What share of all {T}, as a percentage, {have}?",
@@ -195,17 +190,17 @@ def _scalar_subquery(rng, db):
     if table is None:
         return None
     column = rng.choice(table.of("int", "real"))
-    x, w = column.name, column_words(db.tables, table, column)
+    x, w = column.name, db.names.column(table, column)
     show = rng.random() < 0.5
     select = ", ".join(label_sql(table) + ([x] if show else []))
-    outs = listing([label_words(db.tables, table)] + ([plural_of(w)] if show else []))
-    f = dict(T=table_words(table), one=table.singular, w=w, outs=outs)
+    outs = listing([db.names.labels(table)] + ([plural_of(w)] if show else []))
+    f = dict(T=db.names.many(table), one=db.names.one(table), w=w, outs=outs)
     more = f"more {w} than" if is_plural(w) else f"{with_article(w)} above"
     roll = rng.random()
     group = group_column(rng, table)
     if roll < 0.3 and group is not None:
         alias = alias_for(table, set())
-        g = column_words(db.tables, table, group)
+        g = db.names.column(table, group)
         question = ask(rng, (f"Which {{T}} have {more} the average for their {g}? Give their {{outs}}.",
                               f"List the {{outs}} of {{T}} whose {w} is above the average {w} of {{T}} with the "
                               f"same {g}."), **f)
@@ -215,7 +210,7 @@ def _scalar_subquery(rng, db):
         return Query(question, sql, (table.name,))
     if roll < 0.5:
         high = rng.random() < 0.6
-        f["outs"] = listing([label_one(db.tables, table)] + ([w] if show else []))
+        f["outs"] = listing([db.names.label(table)] + ([w] if show else []))
         question = ask(rng, (f"Which {{one}} has the {'highest' if high else 'lowest'} {w}? Give its {{outs}}.",
                               f"Find the {{outs}} of the {{one}} whose {w} equals the "
                               f"{'maximum' if high else 'minimum'} {w}."), **f)
@@ -284,8 +279,8 @@ def _date_diff(rng, db):
         return None
     table, start, end = rng.choice(pairs)
     days = f"julianday({end.name}) - julianday({start.name})"
-    f = dict(T=table_words(table), one=table.singular, a=column_words(db.tables, table, start),
-             b=column_words(db.tables, table, end))
+    f = dict(T=db.names.many(table), one=db.names.one(table), a=db.names.column(table, start),
+             b=db.names.column(table, end))
     roll = rng.random()
     if roll < 0.35 and table.label:
         cut = threshold(rng, [v[0] for v in query_values(db, f"SELECT {days} FROM {table.name}")], "int")
@@ -293,19 +288,19 @@ def _date_diff(rng, db):
             return None
         question = ask(rng, ("Which {T} have more than {n} days between their {a} and their {b}? Give their {lab}.",
                               "List the {lab} of {T} whose {b} is more than {n} days after their {a}."),
-                        n=int(cut), lab=label_words(db.tables, table), **f)
+                        n=int(cut), lab=db.names.labels(table), **f)
         return Query(question, f"SELECT {', '.join(label_sql(table))} FROM {table.name} WHERE {days} > {int(cut)}",
                       (table.name,))
     if roll < 0.5 and table.label:
         question = ask(rng, ("Which {one} has the longest time between its {a} and its {b}? Give its {lab}.",),
-                        lab=label_one(db.tables, table), **f)
+                        lab=db.names.label(table), **f)
         return Query(question, f"SELECT {', '.join(label_sql(table))} FROM {table.name} ORDER BY {days} DESC LIMIT 1",
                       (table.name,))
     decimals, sentence = rounding(rng)
     where = f" WHERE {end.name} IS NOT NULL" if end.nullable and rng.random() < 0.5 else ""
     group = group_column(rng, table) if roll > 0.75 else None
     if group is not None:
-        g = column_words(db.tables, table, group)
+        g = db.names.column(table, group)
         question = ask(rng, (f"For each {g}, what is the average number of days between the {{a}} and the {{b}} of "
                               "{T}?",), **f)
         sql = f"SELECT {group.name}, ROUND(AVG({days}), {decimals}) FROM {table.name}{where} GROUP BY {group.name}"
@@ -324,7 +319,7 @@ def _join_date(rng, db):
         return None
     column = rng.choice(dates)
     f = join_words(db, link)
-    w, ref = column_words(db.tables, link.child, column), f"{link.ca}.{column.name}"
+    w, ref = db.names.column(link.child, column), f"{link.ca}.{column.name}"
     if rng.random() < 0.6:
         year = rng.choice(sorted({v[:4] for v in db.values(link.child, column)}))
         question = ask(rng, ("For each {p1}, how many {C} have {aw} in {y}? Give the {plab1} and the count.",

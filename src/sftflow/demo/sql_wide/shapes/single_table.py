@@ -6,15 +6,12 @@ from ..catalog import DATE_KINDS, GROUP_KINDS, NUMBER_KINDS, TEXT_KINDS, Column
 from ..conditions import ALL_CONDS, COND_MAKERS, condition, rels
 from ..phrasing import (
     ask,
-    column_words,
+    is_plain,
     is_plural,
-    label_one,
-    label_words,
     listing,
     plural_of,
-    role_words,
     says_label,
-    table_words,
+    with_article,
 )
 from ..query_parts import (
     Query,
@@ -28,7 +25,7 @@ from ..query_parts import (
 
 
 def _filter_question(rng, db, table, outs, conds, only_label) -> str:
-    fields = dict(outs=outs, T=table_words(table), one=table.singular, rel=rels(rng, conds),
+    fields = dict(outs=outs, T=db.names.many(table), one=db.names.one(table), rel=rels(rng, conds),
                   rel1=rels(rng, conds, plural=False), have=" and ".join(c.have for c in conds))
     templates = ["List the {outs} of {T} {rel}.", "Show the {outs} of all {T} {rel}.",
                  "What are the {outs} of the {T} {rel}?", "Give me the {outs} of {T} {rel}.",
@@ -49,7 +46,8 @@ def _filtered(rng, db, table, conds, extra=0.45, order_by: Column | None = None)
     if order_by is not None:
         desc = rng.random() < 0.6
         sql += f" ORDER BY {order_by.name} {'DESC' if desc else 'ASC'}"
-        question += order_words(rng, column_words(db.tables, table, order_by), desc, order_by.kind)
+        question += order_words(rng, db.names.column(table, order_by), desc, order_by.kind,
+                                 db.names.event(table, order_by))
     return Query(question, sql, (table.name,))
 
 
@@ -69,18 +67,19 @@ def _filter_range(rng, db):
         return None
     column = rng.choice(table.of(*NUMBER_KINDS, *DATE_KINDS))
     kind = "between" if rng.random() < 0.35 else ("date" if column.kind in DATE_KINDS else "number")
-    cond = COND_MAKERS[kind](rng, db, db.tables, table, column, "")
+    cond = COND_MAKERS[kind](rng, db, table, column, "")
     if cond is None or rng.random() < 0.35:
         return _filtered(rng, db, table, [cond])
     # Show the compared column too, sometimes sorted by it.
     select = label_sql(table) + [column.name]
-    outs = listing([label_words(db.tables, table), plural_of(column_words(db.tables, table, column))])
+    outs = listing([db.names.labels(table), plural_of(db.names.column(table, column))])
     question = _filter_question(rng, db, table, outs, [cond], False)
     sql = f"SELECT {', '.join(select)} FROM {table.name} WHERE {cond.sql}"
     if rng.random() < 0.4:
         desc = rng.random() < 0.6
         sql += f" ORDER BY {column.name} {'DESC' if desc else 'ASC'}"
-        question += order_words(rng, column_words(db.tables, table, column), desc, column.kind)
+        question += order_words(rng, db.names.column(table, column), desc, column.kind,
+                                 db.names.event(table, column))
     return Query(question, sql, (table.name,))
 
 
@@ -102,7 +101,7 @@ def _count_where(rng, db):
     table = pick_table(rng, db, lambda t: True)
     if table is None:
         return None
-    T = table_words(table)
+    T = db.names.many(table)
     if rng.random() < 0.12:
         question = ask(rng, ("How many {T} are there?", "Count the {T} in the database.",
                               "What is the total number of {T}?", "How many {T} are recorded?"), T=T)
@@ -127,19 +126,19 @@ def _count_distinct(rng, db):
     column = rng.choice(table.of(*GROUP_KINDS, "ref"))
     cond = condition(rng, db, table, avoid=[column]) if rng.random() < 0.6 else None
     where = f" WHERE {cond.sql}" if cond else ""
-    T, rel = table_words(table), " " + cond.rel(rng) if cond else ""
+    T, rel = db.names.many(table), " " + cond.rel(rng) if cond else ""
     if column.kind == "ref":
-        role = plural_of(role_words(db.tables, column))
+        role = plural_of(db.names.role(column))
         templates = ["How many different {role} appear on {T}{rel}?",
                      "How many distinct {role} do the {T}{rel} refer to?"]
-        if role_words(db.tables, column) == db.tables[column.parent].singular:
+        if is_plain(db.tables, column):
             templates += ["How many {role} have at least one {one}{rel1}?"]
-        question = ask(rng, tuple(templates), role=role, T=T, rel=rel, one=table.singular,
+        question = ask(rng, tuple(templates), role=role, T=T, rel=rel, one=db.names.one(table),
                         rel1=" " + cond.rel(rng, False) if cond else "")
     else:
         question = ask(rng, ("How many distinct {cs} appear among {T}{rel}?", "Count the different {cs} of {T}{rel}.",
                               "How many different {cs} are there among the {T}{rel}?"),
-                        cs=plural_of(column_words(db.tables, table, column)), T=T, rel=rel)
+                        cs=plural_of(db.names.column(table, column)), T=T, rel=rel)
     return Query(question, f"SELECT COUNT(DISTINCT {column.name}) FROM {table.name}{where}", (table.name,))
 
 
@@ -154,25 +153,28 @@ def _aggregate(rng, db):
     if dates and (rng.random() < 0.25 or not table.of("int", "real")):
         column = rng.choice(dates)
         first = rng.random() < 0.5
-        words = column_words(db.tables, table, column)
-        question = ask(rng, ("What is the {which} {w} among {T}{rel}?", "When is the {which} {w} of any {one}{rel1}?",
-                              "Find the {which} {w} of the {T}{rel}."), which="earliest" if first else "latest",
-                        w=words, T=table_words(table), one=table.singular, rel=rel,
-                        rel1=" " + cond.rel(rng, False) if cond else "")
+        event = db.names.event(table, column)
+        templates = (("What is the {which} date on which {a_one}{rel1} {event}?",
+                      "Find the {which} date on which any {one}{rel1} {event}.") if event else
+                     ("What is the {which} {w} among {T}{rel}?", "When is the {which} {w} of any {one}{rel1}?",
+                      "Find the {which} {w} of the {T}{rel}."))
+        question = ask(rng, templates, which="earliest" if first else "latest", w=db.names.column(table, column),
+                       T=db.names.many(table), one=db.names.one(table), a_one=with_article(db.names.one(table)),
+                       event=event, rel=rel, rel1=" " + cond.rel(rng, False) if cond else "")
         sql = f"SELECT {'MIN' if first else 'MAX'}({column.name}) FROM {table.name}{where}"
         return Query(question, sql, (table.name,))
     if rng.random() < 0.15:
         column = rng.choice([c for c in table.of("int", "real")])
-        words = plural_of(column_words(db.tables, table, column))
+        words = plural_of(db.names.column(table, column))
         question = ask(rng, ("What are the lowest and highest {ws} of {T}{rel}?",
                               "Give the minimum and maximum {ws} among {T}{rel}."), ws=words,
-                        T=table_words(table), rel=rel)
+                        T=db.names.many(table), rel=rel)
         return Query(question, f"SELECT MIN({column.name}), MAX({column.name}) FROM {table.name}{where}",
                       (table.name,))
     m = measure(rng, db, table)
     question = ask(rng, ("What is the {m} of {T}{rel}?", "Find the {m} among {T}{rel}.",
                           "Calculate the {m} for {T}{rel}.", "Give me the {m} of the {T}{rel}."),
-                    m=m.words, T=table_words(table), rel=rel) + m.sentence
+                    m=m.words, T=db.names.many(table), rel=rel) + m.sentence
     return Query(question, f"SELECT {m.sql} FROM {table.name}{where}", (table.name,))
 
 
@@ -183,7 +185,7 @@ def _top_k(rng, db):
     column = rng.choice(table.of(*NUMBER_KINDS, *DATE_KINDS))
     k, desc = rng.choice((1, 1, 2, 3, 3, 5)), rng.random() < 0.7
     cond = condition(rng, db, table, avoid=[column]) if rng.random() < 0.25 else None
-    words = column_words(db.tables, table, column)
+    words = db.names.column(table, column)
     if column.kind in (*DATE_KINDS, "year"):
         hi = rng.choice(("latest", "most recent")) if desc else "earliest"
     elif is_plural(words):
@@ -193,12 +195,12 @@ def _top_k(rng, db):
     show = rng.random() < 0.5
     select = label_sql(table) + ([column.name] if show else [])
     if k == 1:
-        outs = listing([label_one(db.tables, table)] + ([words] if show else []))
+        outs = listing([db.names.label(table)] + ([words] if show else []))
     else:
-        outs = listing([label_words(db.tables, table)] + ([plural_of(words)] if show else []))
-    fields = dict(k=k, T=table_words(table), one=table.singular, w=words, hi=hi, outs=outs,
+        outs = listing([db.names.labels(table)] + ([plural_of(words)] if show else []))
+    fields = dict(k=k, T=db.names.many(table), one=db.names.one(table), w=words, hi=hi, outs=outs,
                   rel=" " + cond.rel(rng) if cond else "", rel1=" " + cond.rel(rng, False) if cond else "",
-                  lab=label_one(db.tables, table))
+                  lab=db.names.label(table))
     if k == 1:
         templates = ["Which {one}{rel1} has the {hi} {w}? Give its {outs}.", "Find the {outs} of the {one}{rel1} "
                      "with the {hi} {w}."]
@@ -226,8 +228,8 @@ def _distinct(rng, db):
     cond = condition(rng, db, table, avoid=[column]) if rng.random() < 0.6 else None
     question = ask(rng, ("List the distinct {cs} of {T}{rel}.", "Which {cs} do the {T}{rel} have? List each once.",
                           "What different {cs} appear among {T}{rel}?", "Show each {c} used by {T}{rel}, once."),
-                    c=column_words(db.tables, table, column), cs=plural_of(column_words(db.tables, table, column)),
-                    T=table_words(table), rel=" " + cond.rel(rng) if cond else "")
+                    c=db.names.column(table, column), cs=plural_of(db.names.column(table, column)),
+                    T=db.names.many(table), rel=" " + cond.rel(rng) if cond else "")
     where = f" WHERE {cond.sql}" if cond else ""
     return Query(question, f"SELECT DISTINCT {column.name} FROM {table.name}{where}", (table.name,))
 
