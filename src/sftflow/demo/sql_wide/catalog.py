@@ -120,22 +120,28 @@ def _split_args(kind: str, args: str) -> tuple[str, ...]:
     return tuple(a.strip() for a in args.split(sep)) if args.strip() else ()
 
 
-def _parse_domain(spec: str) -> dict[str, Table]:
+def _parse_domain(spec: str) -> tuple[tuple[str, ...], dict[str, Table]]:
+    """(topics, tables) of one domain's spec: a 'topic:' line, then one line per table."""
     lines: list[str] = []
     for raw in spec.strip("\n").splitlines():
         if raw.startswith(" "):
             lines[-1] += " " + raw.strip()
         elif raw.strip():
             lines.append(raw.strip())
-    tables = {}
+    topics, tables = (), {}
     for line in lines:
+        if line.startswith("topic:"):
+            topics = tuple(t.strip() for t in line.removeprefix("topic:").split("|"))
+            continue
         table = _parse_table(line)
         for ref in table.refs:
             if ref.parent not in tables:
                 raise ValueError(f"{table.name}.{ref.name} references {ref.parent}, which is not defined above it")
         tables[table.name] = table
-    return tables
+    return topics, tables
 
 
-SCHEMAS: dict[str, dict[str, Table]] = {domain: _parse_domain(spec) for domain, spec in DOMAIN_SPECS.items()}
+_PARSED = {domain: _parse_domain(spec) for domain, spec in DOMAIN_SPECS.items()}
+SCHEMAS: dict[str, dict[str, Table]] = {domain: tables for domain, (_, tables) in _PARSED.items()}
+TOPICS: dict[str, tuple[str, ...]] = {domain: topics for domain, (topics, _) in _PARSED.items()}
 DOMAINS = tuple(SCHEMAS)

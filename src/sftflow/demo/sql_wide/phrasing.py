@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from .catalog import Column, Table
+from .catalog import Column, Table, singular_of
 
 _UNITS = {"kg": "in kg", "km": "in km", "m": "in metres", "mm": "in mm", "cm": "in cm", "g": "in grams",
           "m3": "in cubic metres", "kw": "in kW", "kwh": "in kWh", "sqm": "in square metres", "kmh": "in km/h",
@@ -20,23 +20,28 @@ _COLUMN_WORDS = {"years_experience": "years of experience", "years_keeping": "ye
                  "fuel_litres": "fuel in litres", "insurance_covered": "amount covered by insurance",
                  "rated_kw": "rated power in kW", "peak_kw": "peak output in kW",
                  "chlorine_mg_l": "chlorine in mg/L", "turbidity_ntu": "turbidity in NTU"}
-_PARTICIPLES = {"paid", "sold", "flown", "spoken", "made", "due", "built", "laid", "allowed", "booked", "watched",
-                "wasted", "collected", "dispensed", "created", "flagged", "worked", "changed"}
+_PARTICIPLES = {"paid", "sold", "flown", "spoken", "made", "due", "built", "laid", "bought", "driven", "written",
+                "seen", "given", "held", "taken", "set", "owed"}  # besides the regular ones in -ed
 _NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 SYNONYM_SHARE = 0.6  # how often a table or column is called by a synonym rather than its own words
 
 
+def _is_participle(word: str) -> bool:
+    return word in _PARTICIPLES or (word.endswith("ed") and not word.endswith("eed"))  # not "speed", "seed"
+
+
 def _head(words: str) -> tuple[str, str, str]:
     """(before, noun, after): the noun a plural ending goes on, e.g. 'amount' in 'amount paid', 'price per jar'."""
-    for sep in (" in ", " per ", " of ", " to "):
+    for sep in (" in ", " per ", " of ", " to ", " by "):
         if sep in words:
             left, right = words.split(sep, 1)
             before, noun, after = _head(left)
             return before, noun, after + sep + right
     parts = words.split(" ")
-    if len(parts) > 1 and parts[-1] in _PARTICIPLES:
-        before, noun, after = _head(" ".join(parts[:-1]))
-        return before, noun, after + " " + parts[-1]
+    tail = 2 if len(parts) > 2 and parts[-1] in ("out", "up") and _is_participle(parts[-2]) else 1  # "paid out"
+    if len(parts) > tail and _is_participle(parts[-tail]):
+        before, noun, after = _head(" ".join(parts[:-tail]))
+        return before, noun, after + " " + " ".join(parts[-tail:])
     return " ".join(parts[:-1]) + (" " if len(parts) > 1 else ""), parts[-1], ""
 
 
@@ -116,9 +121,16 @@ class Naming:
 
     def _table(self, table: Table) -> tuple[str, str]:
         if table.name not in self._tables:
-            own = own_words(table)
-            self._tables[table.name] = self.rng.choice(table.synonyms) if self._renames(table.synonyms) else own
+            self._tables[table.name] = self._table_name(table)
         return self._tables[table.name]
+
+    def _table_name(self, table: Table) -> tuple[str, str]:
+        if not self._renames(table.synonyms):
+            return own_words(table)
+        # Mostly a name with none of the identifier's words: "customers" teaches more than "policy customers".
+        own = {singular_of(w) for w in table.name.split("_")}
+        clean = [s for s in table.synonyms if not own & {singular_of(w) for w in s[0].split()}]
+        return self.rng.choice(clean if clean and self.rng.random() < 0.75 else table.synonyms)
 
     def _renames(self, synonyms) -> bool:
         return bool(synonyms) and self.rng.random() < self.share
@@ -145,9 +157,12 @@ class Naming:
         if column.kind == "id" and self.renamed(table):
             return "ID"  # "the IDs of the clients", not "the holder IDs of the clients"
         own, synonyms = column_words(self.tables, table, column), column.synonyms
-        if self.renamed(table):
+        if self.renamed(table):  # once claims are "cases", their claim_amount is "the amount", not "the claim amount"
             table_words = set(table.name.split("_")) | set(table.singular.split())
-            synonyms = tuple(s for s in synonyms if not _mentions(s, table_words)) or synonyms
+            clean = tuple(s for s in synonyms if not _mentions(s, table_words))
+            if clean and _mentions(own, table_words):
+                return self.rng.choice(clean)
+            synonyms = clean or synonyms
         return self.rng.choice(synonyms) if self._renames(synonyms) else own
 
     def role(self, column: Column) -> str:
@@ -194,6 +209,29 @@ def rounding(rng: random.Random) -> tuple[int, str]:
     words, s = _NUMBER_WORDS[n], "" if n == 1 else "s"
     return n, rng.choice((f" Round to {words} decimal{s}.", f" Round the result to {n} decimal place{s}.",
                           f" Give the answer rounded to {words} decimal{s}.", f" Round to {n} decimal place{s}."))
+
+
+_FRAMES = ("In the {t} database, {q}", "Using the {t} data, {q}", "Looking at the {t} tables, {q}",
+           "Based on the {t} records, {q}")
+_REQUESTS = ("Give the ", "Find the ", "Tell me the ", "Show the ")
+
+
+def framed(rng: random.Random, question: str, topics: tuple[str, ...], tables: tuple[str, ...]) -> str:
+    """The question as users frame it: sometimes naming the database's topic, sometimes as a request.
+
+    A topic that names one of the query's tables ("the museum database" for museums) would hand over the
+    identifier again, so only the others are used."""
+    words = {singular_of(w) for name in tables for w in name.split("_")}
+    topics = tuple(t for t in topics if not words & {singular_of(w) for w in t.replace("'s", "").split()})
+    roll, lowered = rng.random(), question[:1].lower() + question[1:]
+    if roll < 0.2 and topics:
+        return rng.choice(_FRAMES).format(t=rng.choice(topics), q=lowered)
+    one_sentence = question.count("?") == 1 and question.endswith("?") and ". " not in question
+    if roll < 0.35 and one_sentence and question.startswith(("What is the ", "What are the ")):
+        return rng.choice(_REQUESTS) + question.split(" the ", 1)[1][:-1] + "."  # "What is the X?" -> "Give the X."
+    if roll < 0.42 and question.startswith(("List ", "Show ", "Give ", "Find ", "Count ", "Calculate ")):
+        return "Please " + lowered
+    return question
 
 
 def ask(rng: random.Random, templates: tuple[str, ...], **fields) -> str:

@@ -13,6 +13,7 @@ from .phrasing import (
     listing,
     plural_of,
     rounding,
+    with_article,
 )
 from .sampling import Db
 
@@ -186,8 +187,8 @@ def threshold(rng: random.Random, values: list, kind: str = "int"):
 
 def join_words(db: Db, link: Link) -> dict:
     """Fields every join question uses: the child and parent nouns, the reference's role, the labels."""
-    role = db.names.role(link.ref)
-    return dict(C=db.names.many(link.child), c1=db.names.one(link.child), P=db.names.many(link.parent),
+    role, child = db.names.role(link.ref), db.names.one(link.child)
+    return dict(C=db.names.many(link.child), c1=child, a_c1=with_article(child), P=db.names.many(link.parent),
                 p1=db.names.one(link.parent), role=role, roles=plural_of(role), plain=is_plain(db.tables, link.ref),
                 plab=db.names.labels(link.parent), plab1=db.names.label(link.parent))
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from sftflow.sql_schema import schema_text
 
-from .catalog import SQL_TYPES, Column, Table
+from .catalog import SQL_TYPES, Column, Table, singular_of
 
 if TYPE_CHECKING:
     from .sampling import Db
@@ -87,6 +87,10 @@ def _schema_chars(tables: dict[str, Table], names: set[str], style: str) -> int:
     return sum(len(create_statement(tables, tables[n], style)) + 2 for n in names) - 2
 
 
+def _stems(name: str) -> set[str]:
+    return {singular_of(word) for word in name.split("_")}
+
+
 def shown_tables(rng: random.Random, tables: dict[str, Table], needed: set[str], style: str) -> list[str] | None:
     """The query's tables and their parents, plus others drawn at random, within MAX_SCHEMA_CHARS."""
     shown = _with_parents(tables, needed)
@@ -95,6 +99,8 @@ def shown_tables(rng: random.Random, tables: dict[str, Table], needed: set[str],
     target = rng.randint(MIN_SHOWN_TABLES, 12)
     others = sorted(set(tables) - shown, key=list(tables).index)
     rng.shuffle(others)
+    if rng.random() < 0.6:  # mostly show look-alikes (claim_notes beside claims): the model must read which is which
+        others.sort(key=lambda name: not _stems(name) & {s for n in needed for s in _stems(n)})
     for name in others:
         if len(shown) >= target:
             break

@@ -10,8 +10,8 @@ from pathlib import Path
 from sftflow.run_dir import write_atomic
 from sftflow.sql_sandbox import Rejected, run_query
 
-from .catalog import DOMAINS
-from .phrasing import Naming
+from .catalog import DOMAINS, TOPICS
+from .phrasing import Naming, framed
 from .query_parts import Query, query_values
 from .render import STYLES, context_script, schema_of, shown_tables
 from .sampling import Db, sample_db
@@ -67,7 +67,8 @@ def _render(rng: random.Random, db: Db, shape: str, query: Query) -> dict | None
             return None
     except (ValueError, Rejected):
         return None
-    return {"domain": db.domain, "shape": shape, "sql_prompt": query.question, "schema": schema_of(context),
+    question = framed(db.names.rng, query.question, TOPICS[db.domain], query.tables)
+    return {"domain": db.domain, "shape": shape, "sql_prompt": question, "schema": schema_of(context),
             "sql_context": context, "sql": query.sql}
 
 

@@ -178,7 +178,7 @@ def _nested_in(rng, db):
                      ("Which {P} have at least one {c1}{rel1}? Give their {plab}.",
                       "List the {plab} of {P} that have {C}{rel}."))
     else:
-        templates = (("Which {P} have never been the {role} of a {c1}{rel1}? Give their {plab}.",) if negate else
+        templates = (("Which {P} have never been the {role} of {a_c1}{rel1}? Give their {plab}.",) if negate else
                      ("Which {P} are the {role} of at least one {c1}{rel1}? Give their {plab}.",))
     sql = (f"SELECT {', '.join(label_sql(link.parent))} FROM {link.parent.name} "
            f"WHERE {link.parent.pk.name} {'NOT IN' if negate else 'IN'} ({sub})")
@@ -236,9 +236,9 @@ def _left_join_missing(rng, db):
     f.update(rel=" " + cond.rel(rng) if cond else "", rel1=" " + cond.rel(rng, False) if cond else "")
     if f["plain"]:
         templates = ("Which {P} have no {C}{rel}? Give their {plab}.", "List the {plab} of {P} without any {C}{rel}.",
-                     "Find the {P} that have never had a {c1}{rel1}; give their {plab}.")
+                     "Find the {P} that have never had {a_c1}{rel1}; give their {plab}.")
     else:
-        templates = ("Which {P} have never been the {role} of a {c1}{rel1}? Give their {plab}.",)
+        templates = ("Which {P} have never been the {role} of {a_c1}{rel1}? Give their {plab}.",)
     sql = (f"SELECT {', '.join(label_sql(link.parent, link.pa))} FROM {link.parent.name} AS {link.pa} "
            f"LEFT JOIN {link.child.name} AS {link.ca} ON {on} WHERE {link.ca}.{probe.name} IS NULL")
     return Query(ask(rng, templates, **f), sql, (link.child.name, link.parent.name))
