@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 
 from sftflow.demo import sql_data
-from sftflow.demo.devset import build_all, load_questions
+from sftflow.demo.devset import load_questions
 from sftflow.demo.sql_wide import (
     DOMAINS,
     MAX_SCHEMA_CHARS,
@@ -29,7 +29,7 @@ from sftflow.sql_sandbox import run_query
 from sftflow.sql_schema import schema_text
 
 KEYS = ["id", "domain", "shape", "sql_prompt", "schema", "sql_context", "sql"]
-N_ROWS = 400
+N_ROWS = 400  # conftest's wide_rows: generate_rows(400, seed=0)
 # Topics the development set and the first generator already cover: the wide generator must stay off them.
 TAKEN_TOPICS = ("bike", "cycl", "vet", "pet", "music", "stream", "hotel", "booking", "grant", "fund", "plant",
                 "machine", "work_order", "retail", "hospital", "school", "library", "airline", "hr", "movie",
@@ -37,18 +37,8 @@ TAKEN_TOPICS = ("bike", "cycl", "vet", "pet", "music", "stream", "hotel", "booki
 
 
 @pytest.fixture(scope="module")
-def rows():
-    return generate_rows(N_ROWS, seed=0)
-
-
-@pytest.fixture(scope="module")
-def dev_tables(tmp_path_factory):
-    names = set()
-    for path in build_all(tmp_path_factory.mktemp("devset")).values():
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        names |= {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        con.close()
-    return names
+def rows(wide_rows):
+    return wide_rows
 
 
 def _connect(context: str) -> sqlite3.Connection:
