@@ -227,9 +227,9 @@ def framed(rng: random.Random, question: str, topics: tuple[str, ...], tables: t
     if roll < 0.2 and topics:
         return rng.choice(_FRAMES).format(t=rng.choice(topics), q=lowered)
     one_sentence = question.count("?") == 1 and question.endswith("?") and ". " not in question
-    if roll < 0.35 and one_sentence and question.startswith(("What is the ", "What are the ")):
+    if 0.2 <= roll < 0.5 and one_sentence and question.startswith(("What is the ", "What are the ")):
         return rng.choice(_REQUESTS) + question.split(" the ", 1)[1][:-1] + "."  # "What is the X?" -> "Give the X."
-    if roll < 0.42 and question.startswith(("List ", "Show ", "Give ", "Find ", "Count ", "Calculate ")):
+    if 0.5 <= roll < 0.6 and question.startswith(("List ", "Show ", "Give ", "Find ", "Count ", "Calculate ")):
         return "Please " + lowered
     return question
 
