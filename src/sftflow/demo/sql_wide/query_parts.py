@@ -151,7 +151,8 @@ def measure(rng: random.Random, db: Db, table: Table, alias: str = "",
         decimals, sentence = rounding(rng)
         return Measure(f"ROUND({raw}, {decimals})", raw, f"{rng.choice(('average', 'mean'))} {words}", sentence)
     if func == "SUM":
-        return Measure(f"ROUND({raw}, 2)" if column.kind == "real" else raw, raw, f"total {words}")
+        total = words if words.startswith("total ") else f"total {words}"  # not "the total total billed"
+        return Measure(f"ROUND({raw}, 2)" if column.kind == "real" else raw, raw, total)
     extreme = ("highest", "largest", "maximum") if func == "MAX" else ("lowest", "smallest", "minimum")
     if is_plural(words):
         extreme = ("most",) if func == "MAX" else ("fewest",)

@@ -174,7 +174,7 @@ def _nested_in(rng, db):
     f.update(rel=" " + cond.rel(rng) if cond else "", rel1=" " + cond.rel(rng, False) if cond else "")
     if f["plain"]:
         templates = (("Which {P} have no {C}{rel}? Give their {plab}.", "List the {plab} of {P} that have never had "
-                      "a {c1}{rel1}.", "Find the {P} without any {C}{rel}, and give their {plab}.") if negate else
+                      "{a_c1}{rel1}.", "Find the {P} without any {C}{rel}, and give their {plab}.") if negate else
                      ("Which {P} have at least one {c1}{rel1}? Give their {plab}.",
                       "List the {plab} of {P} that have {C}{rel}."))
     else:
