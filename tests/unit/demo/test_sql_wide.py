@@ -11,8 +11,8 @@ from collections import Counter
 
 import pytest
 
-from sftflow.demo import sql_data, sql_wide
-from sftflow.demo.devset import build_all, load_questions
+from sftflow.demo import sql_data
+from sftflow.demo.devset import load_questions
 from sftflow.demo.sql_wide import (
     DOMAINS,
     MAX_SCHEMA_CHARS,
@@ -23,11 +23,13 @@ from sftflow.demo.sql_wide import (
     generate_rows,
     write_splits,
 )
+from sftflow.demo.sql_wide.domains import CITIES, COUNTRIES, FIRST_NAMES, LAST_NAMES
+from sftflow.demo.sql_wide.sampling import name_pool
 from sftflow.sql_sandbox import run_query
 from sftflow.sql_schema import schema_text
 
 KEYS = ["id", "domain", "shape", "sql_prompt", "schema", "sql_context", "sql"]
-N_ROWS = 400
+N_ROWS = 400  # conftest's wide_rows: generate_rows(400, seed=0)
 # Topics the development set and the first generator already cover: the wide generator must stay off them.
 TAKEN_TOPICS = ("bike", "cycl", "vet", "pet", "music", "stream", "hotel", "booking", "grant", "fund", "plant",
                 "machine", "work_order", "retail", "hospital", "school", "library", "airline", "hr", "movie",
@@ -35,18 +37,8 @@ TAKEN_TOPICS = ("bike", "cycl", "vet", "pet", "music", "stream", "hotel", "booki
 
 
 @pytest.fixture(scope="module")
-def rows():
-    return generate_rows(N_ROWS, seed=0)
-
-
-@pytest.fixture(scope="module")
-def dev_tables(tmp_path_factory):
-    names = set()
-    for path in build_all(tmp_path_factory.mktemp("devset")).values():
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        names |= {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        con.close()
-    return names
+def rows(wide_rows):
+    return wide_rows
 
 
 def _connect(context: str) -> sqlite3.Connection:
@@ -249,8 +241,8 @@ def test_no_name_the_dev_questions_mention_is_reused():
     names = set()
     for tables in SCHEMAS.values():
         for column in (c for t in tables.values() for c in t.columns if c.kind == "name"):
-            names |= set(sql_wide._name_pool(column) or [])
-    names |= set(sql_wide._FIRST) | set(sql_wide._LAST) | set(sql_wide._CITIES) | set(sql_wide._COUNTRIES)
+            names |= set(name_pool(column) or [])
+    names |= set(FIRST_NAMES) | set(LAST_NAMES) | set(CITIES) | set(COUNTRIES)
     proper = {n for n in names if n[:1].isupper() and len(n) > 3}
     assert not [n for n in sorted(proper) if re.search(rf"\b{re.escape(n)}\b", dev)]
 
