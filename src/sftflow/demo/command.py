@@ -1,4 +1,4 @@
-"""`sftflow demo [--out DIR] [--chat]`: the embedded default, end to end."""
+"""`sftflow demo [--out DIR] [--recipe quick|transfer] [--chat]`: the embedded default, end to end."""
 
 from pathlib import Path
 
@@ -8,6 +8,9 @@ OWN_CONFIG = True  # the demo's config is shipped (examples/text_to_sql/demo.yam
 
 def add_arguments(parser) -> None:
     parser.add_argument("--out", help="run folder (default: runs/demo-TIMESTAMP)")
+    parser.add_argument("--recipe", choices=["quick", "transfer"], default="quick",
+                        help="quick: demo.yaml, minutes; transfer: transfer.yaml, wide schemas, all 204 development "
+                             "questions, about 45 minutes")
     parser.add_argument("--chat", action="store_true", help="then serve the fine-tuned model and open the chat UI")
 
 
@@ -16,7 +19,7 @@ def run(config, args) -> int:
     from sftflow.demo.run import run as demo
     from sftflow.serve.launch import run as serve
 
-    run_dir = demo(Path(args.out) if args.out else None, args.overrides)
+    run_dir = demo(Path(args.out) if args.out else None, args.overrides, args.recipe)
     if not args.chat:
         return 0
     config = load_config(run_dir / "config.yaml")

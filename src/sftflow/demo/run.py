@@ -8,6 +8,7 @@ import datetime
 import subprocess
 import sys
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from sftflow.errors import UserError
@@ -56,26 +57,46 @@ def demo_model(download: bool = True) -> Path:
 DEV_QUESTIONS_PER_DATABASE = 10  # 60 of the development set's 204, the same easy-to-hard mix: minutes, not ten
 
 
-def run(out: Path | None = None, overrides: dict | None = None) -> Path:
+@dataclass(frozen=True)
+class Recipe:
+    """What `sftflow demo --recipe NAME` trains on and how much of the development set it scores."""
+    config: str                   # under examples/text_to_sql/
+    wide: bool                    # sql_wide's realistic schemas (schema in the prompt) or sql_data's small ones
+    n_train: int
+    n_test: int
+    dev_per_database: int | None  # None: all 204 questions
+    minutes: str                  # on 2 CPU cores, printed before the run starts
+
+
+RECIPES = {
+    "quick": Recipe("demo.yaml", False, 600, 100, DEV_QUESTIONS_PER_DATABASE, "about 6"),
+    "transfer": Recipe("transfer.yaml", True, 4000, 100, None, "about 45"),
+}
+
+
+def run(out: Path | None = None, overrides: dict | None = None, recipe: str = "quick") -> Path:
     """Train on generated rows, then score base and fine-tuned twice: on held-out generated rows, and on the
     development set of real-schema questions the generator did not write (does the gain transfer?)."""
     from sftflow.config import load_config
-    from sftflow.demo import devset
-    from sftflow.demo.sql_data import write_splits
+    from sftflow.demo import devset, sql_data, sql_wide
     from sftflow.train import run as train_stage
 
+    chosen = RECIPES[recipe]
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     out = Path(out or f"runs/demo-{stamp}").resolve()
     model = demo_model()
-    write_splits(out / "data", n_train=600, n_test=100, seed=0)
-    devset.write_split(out / "dev", per_database=DEV_QUESTIONS_PER_DATABASE)
+    print(f"[sftflow] recipe {recipe} ({chosen.config}): {chosen.n_train} generated training rows, "
+          f"{chosen.minutes} minutes on 2 CPU cores")
+    write_splits = sql_wide.write_splits if chosen.wide else sql_data.write_splits
+    write_splits(out / "data", n_train=chosen.n_train, n_test=chosen.n_test, seed=0)
+    devset.write_split(out / "dev", per_database=chosen.dev_per_database)
     settings = {"model_name_or_path": str(model), "output_dir": str(out / "run"), **(overrides or {})}
-    demo_yaml = examples_dir() / "text_to_sql" / "demo.yaml"
-    config = load_config(demo_yaml, {"dataset_name": str(out / "data"), **settings})
+    recipe_yaml = examples_dir() / "text_to_sql" / chosen.config
+    config = load_config(recipe_yaml, {"dataset_name": str(out / "data"), **settings})
     run_dir = train_stage.run(config)
     generated = compare(config, [str(model), str(run_dir)], run_dir / "eval", "held-out generated examples "
                         "(the same generator and schemas as the training rows)")
-    dev = compare(load_config(demo_yaml, {**dev_settings(out / "dev"), **settings}), [str(model), str(run_dir)],
+    dev = compare(load_config(recipe_yaml, {**dev_settings(out / "dev"), **settings}), [str(model), str(run_dir)],
                   run_dir / "eval" / "devset",
                   "the development set: real-schema questions over 6 databases the generator never produced")
     print(f"\n[sftflow] generated test split: base {_pct(generated[0])} -> fine-tuned {_pct(generated[1])}; "
