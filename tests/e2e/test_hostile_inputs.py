@@ -133,6 +133,10 @@ CLI_CASES = [
         data={"user_template": "{{ ''.__class__.__mro__[1].__subclasses__() }}"})], "unsafe"),
     ("template-missing-folder", lambda ws: ["train", ws.config(prompts_path=str(ws.path / "no-prompts"))],
      "no-prompts"),
+    ("template-file-in-latin-1", lambda ws: ["data", "preview", ws.config(prompts_path=str(_prompts(
+        ws, "latin1", {"user.jinja": "Frage: {{ sql_prompt }} \u00fc".encode("latin-1"),
+                       "assistant.jinja": b"{{ sql }}"})))],
+     "latin1/user.jinja: user.jinja is not UTF-8 text"),
     # ---------------------------------------------------------------- model paths
     ("model-missing", lambda ws: ["train", ws.config(model_name_or_path=str(ws.path / "no-model"))],
      "model not found"),
@@ -187,6 +191,14 @@ def _folder(ws: Workspace, name: str, file: str | None = None) -> Path:
     folder.mkdir(exist_ok=True)
     if file:
         (folder / file).write_text("x")
+    return folder
+
+
+def _prompts(ws: Workspace, name: str, files: dict[str, bytes]) -> Path:
+    folder = ws.path / name
+    folder.mkdir(exist_ok=True)
+    for file, content in files.items():
+        (folder / file).write_bytes(content)
     return folder
 
 
