@@ -52,6 +52,10 @@ ROW = {"sql_prompt": "How many?", "sql_context": "CREATE TABLE t (a INT);", "sql
 
 # (case id, prepare(ws) -> argv, fragment of the one-line message)
 CLI_CASES = [
+    # ---------------------------------------------------------------- the command line itself (argparse's errors)
+    ("unknown-verb", lambda ws: ["trian", ws.config()], "invalid choice: 'trian'"),
+    ("demo-unknown-recipe", lambda ws: ["demo", "--recipe", "huge"], "argument --recipe: invalid choice: 'huge'"),
+    ("serve-without-a-model", lambda ws: ["serve"], "required: MODEL_OR_RUN_DIR (usage: sftflow serve --help)"),
     # ---------------------------------------------------------------- config keys, types, values, encodings
     ("unknown-key", lambda ws: ["train", ws.config(lerning_rate=0.1)], "unknown key 'lerning_rate' (did you mean"),
     ("unknown-section-key", lambda ws: ["config", "check", ws.config(eval={"metrc": "x"})],
