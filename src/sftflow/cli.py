@@ -25,8 +25,15 @@ VERBS = {
 }
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's errors as sftflow's: one line and exit status 2; the usage is one --help away."""
+
+    def error(self, message: str):
+        raise UserError(f"{message} (usage: {self.prog} --help)")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sftflow", description="Supervised fine-tuning from one YAML file.")
+    parser = Parser(prog="sftflow", description="Supervised fine-tuning from one YAML file.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     verbs = parser.add_subparsers(dest="command", required=True)
     for name, module_name in VERBS.items():
@@ -42,11 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     # TRL's own default sets the old name; the warning would only confuse users of the teaching workflow
     warnings.filterwarnings("ignore", message="`gradient_checkpointing` is deprecated")
     argv = sys.argv[1:] if argv is None else argv
-    args, extra = build_parser().parse_known_args(argv)
+    args = None
     try:
+        args, extra = build_parser().parse_known_args(argv)
         return run_verb(args, extra)
     except UserError as e:
-        if args.debug:
+        if getattr(args, "debug", False) or (args is None and "--debug" in argv):
             raise
         print(f"sftflow: error: {e}", file=sys.stderr)
         return 2

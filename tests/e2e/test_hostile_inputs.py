@@ -52,6 +52,10 @@ ROW = {"sql_prompt": "How many?", "sql_context": "CREATE TABLE t (a INT);", "sql
 
 # (case id, prepare(ws) -> argv, fragment of the one-line message)
 CLI_CASES = [
+    # ---------------------------------------------------------------- the command line itself (argparse's errors)
+    ("unknown-verb", lambda ws: ["trian", ws.config()], "invalid choice: 'trian'"),
+    ("demo-unknown-recipe", lambda ws: ["demo", "--recipe", "huge"], "argument --recipe: invalid choice: 'huge'"),
+    ("serve-without-a-model", lambda ws: ["serve"], "required: MODEL_OR_RUN_DIR (usage: sftflow serve --help)"),
     # ---------------------------------------------------------------- config keys, types, values, encodings
     ("unknown-key", lambda ws: ["train", ws.config(lerning_rate=0.1)], "unknown key 'lerning_rate' (did you mean"),
     ("unknown-section-key", lambda ws: ["config", "check", ws.config(eval={"metrc": "x"})],
@@ -133,6 +137,10 @@ CLI_CASES = [
         data={"user_template": "{{ ''.__class__.__mro__[1].__subclasses__() }}"})], "unsafe"),
     ("template-missing-folder", lambda ws: ["train", ws.config(prompts_path=str(ws.path / "no-prompts"))],
      "no-prompts"),
+    ("template-file-in-latin-1", lambda ws: ["data", "preview", ws.config(prompts_path=str(_prompts(
+        ws, "latin1", {"user.jinja": "Frage: {{ sql_prompt }} \u00fc".encode("latin-1"),
+                       "assistant.jinja": b"{{ sql }}"})))],
+     "latin1/user.jinja: user.jinja is not UTF-8 text"),
     # ---------------------------------------------------------------- model paths
     ("model-missing", lambda ws: ["train", ws.config(model_name_or_path=str(ws.path / "no-model"))],
      "model not found"),
@@ -187,6 +195,14 @@ def _folder(ws: Workspace, name: str, file: str | None = None) -> Path:
     folder.mkdir(exist_ok=True)
     if file:
         (folder / file).write_text("x")
+    return folder
+
+
+def _prompts(ws: Workspace, name: str, files: dict[str, bytes]) -> Path:
+    folder = ws.path / name
+    folder.mkdir(exist_ok=True)
+    for file, content in files.items():
+        (folder / file).write_bytes(content)
     return folder
 
 

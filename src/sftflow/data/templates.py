@@ -7,6 +7,7 @@ within bounds on time, memory and size (template_bounds.py).
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SecurityError
@@ -67,6 +68,13 @@ class PromptTemplates:
     sources: dict[str, str]  # role -> Jinja text
     origin: str  # where the templates came from, for messages
     files: dict[str, str] = field(default_factory=dict)  # role -> its file's name in `origin`, for messages
+    inline_origin: str | None = None  # where inline (data.<role>_template) templates were written: the config
+
+    def where(self, role: str) -> str:
+        """The file a role's template came from: its .jinja file, or the config for an inline one."""
+        if role in self.files:
+            return str(Path(self.origin) / self.files[role])
+        return self.inline_origin or self.origin
 
     def __post_init__(self):
         env = _environment()
@@ -77,12 +85,12 @@ class PromptTemplates:
             tree = env.parse(text)
         except TemplateSyntaxError as e:
             raise UserError(f"template '{role}' has a syntax error on line {e.lineno}: {e.message}",
-                            self.origin) from e
+                            self.where(role)) from e
         refused = refused_tag(tree)
         if refused is not None:
-            name = self.files.get(role, f"template '{role}'")
-            raise UserError(f"{name} uses {{% {refused[0]} %}} on line {refused[1]}: prompt templates cannot "
-                            "include, import or extend other templates; write the text into this one", self.origin)
+            raise UserError(f"template '{role}' uses {{% {refused[0]} %}} on line {refused[1]}: prompt templates "
+                            "cannot include, import or extend other templates; write the text into this one",
+                            self.where(role))
         return env.from_string(tree)
 
     def render(self, row: dict, index: int, roles: tuple[str, ...] = ROLES) -> list[dict]:
@@ -109,16 +117,17 @@ class PromptTemplates:
         except UndefinedError as e:
             columns = ", ".join(row)
             raise UserError(f"template '{role}' names a missing column or field: {e.message} "
-                            f"(row {index}; the row has: {columns})", self.origin) from e
+                            f"(row {index}; the row has: {columns})", self.where(role)) from e
         except LimitExceeded as e:
-            raise UserError(f"template '{role}' exceeded a limit on row {index}: {e}", self.origin) from e
+            raise UserError(f"template '{role}' exceeded a limit on row {index}: {e}", self.where(role)) from e
         except SecurityError as e:
             raise UserError(f"template '{role}' tried something the sandbox forbids on row {index}: {e}",
-                            self.origin) from e
+                            self.where(role)) from e
         except TemplateError as e:
-            raise UserError(f"template '{role}' failed on row {index}: {e}", self.origin) from e
+            raise UserError(f"template '{role}' failed on row {index}: {e}", self.where(role)) from e
         except Exception as e:  # noqa: BLE001 - 1/0, int('x'), a too-deep recursion: all mistakes in the template
-            raise UserError(f"template '{role}' failed on row {index}: {type(e).__name__}: {e}", self.origin) from e
+            raise UserError(f"template '{role}' failed on row {index}: {type(e).__name__}: {e}",
+                            self.where(role)) from e
 
     def text_hash(self) -> str:
         import hashlib
@@ -137,7 +146,12 @@ def load_templates(config) -> PromptTemplates:
         for role in ROLES:
             path = folder / f"{role}.jinja"
             if path.is_file():
-                sources[role], files[role] = path.read_text(encoding="utf-8"), path.name
+                try:
+                    sources[role], files[role] = path.read_text(encoding="utf-8"), path.name
+                except UnicodeDecodeError as e:
+                    bad = e.object[e.start:e.start + 1]
+                    raise UserError(f"{path.name} is not UTF-8 text (byte {e.start} is {bad!r}); save it as UTF-8",
+                                    str(path)) from e
     for role in ROLES:
         inline = getattr(config.data, f"{role}_template")
         if inline is not None:
@@ -147,7 +161,7 @@ def load_templates(config) -> PromptTemplates:
         if role not in sources:
             raise UserError(f"no '{role}' template: put {role}.jinja in prompts_path or set "
                             f"data.{role}_template", origin)
-    return PromptTemplates(sources, origin, files)
+    return PromptTemplates(sources, origin, files, config.where)
 
 
 def to_format(messages: list[dict], data_format: str) -> dict:

@@ -11,7 +11,7 @@ from sftflow.data.prepare import check_templates, load_splits
 from sftflow.data.tokenize import prompt_ids
 from sftflow.errors import UserError
 from sftflow.metrics import METRICS, Metric
-from sftflow.models.engine import choose_engine
+from sftflow.models.engine import choose_eval_engine
 from sftflow.models.generate import generate
 from sftflow.models.loading import load_tokenizer
 from sftflow.models.reference import ModelRef, resolve
@@ -59,7 +59,7 @@ def evaluate(config, models: list[str], out_root: Path) -> list[dict]:
     metric.check(rows, options, config.where)
     messages = [templates.render(row, i, roles=("system", "user")) for i, row in enumerate(rows)]
     max_tokens = config.workflow.evaluate_vllm_sampling_params_max_tokens or options.max_new_tokens
-    engine = choose_engine(options.backend, config.where, "eval.backend")
+    engine = choose_eval_engine(options.backend, len(rows), config.where)
     results = []
     for spec in models:
         print(f"[sftflow] evaluating {spec} on {len(rows)} {options.split} examples (backend: {engine})")

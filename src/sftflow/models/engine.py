@@ -42,3 +42,26 @@ def choose_engine(wanted: str, where: str | None, option: str = "backend") -> st
         raise UserError(f"{option}: vllm, but {detail}: run ./setup.sh --vllm (vLLM's CPU build in .venv-vllm) "
                         f"or set {VLLM_PYTHON_ENV}; or use auto or transformers", where)
     return "vllm" if found else "transformers"
+
+
+# vLLM's CPU engine starts in about 90 s and then generates about 2.6x faster than batched transformers on 2 cores
+# (bench/results/eval_throughput_cpu.txt: 87 s start, 0.43 s/answer against 1.14 s/answer): the start pays for
+# itself from about 120 prompts; with a margin, `auto` takes vLLM on a CPU from this many.
+VLLM_CPU_MIN_PROMPTS = 150
+
+
+def choose_eval_engine(wanted: str, n_prompts: int, where: str | None, cuda: bool | None = None) -> str:
+    """The engine for generating `n_prompts` eval answers: choose_engine's, except that `auto` on a machine
+    without a GPU keeps transformers for fewer than VLLM_CPU_MIN_PROMPTS prompts, and says so."""
+    engine = choose_engine(wanted, where, "eval.backend")
+    if wanted != "auto" or engine != "vllm" or n_prompts >= VLLM_CPU_MIN_PROMPTS:
+        return engine
+    if cuda is None:
+        from sftflow.device import has_cuda
+
+        cuda = has_cuda()
+    if cuda:
+        return engine
+    print(f"[sftflow] eval.backend auto: transformers for {n_prompts} prompts on CPU (vLLM's engine start, about "
+          f"90 s, costs more than it saves below {VLLM_CPU_MIN_PROMPTS} prompts; eval.backend: vllm uses it anyway)")
+    return "transformers"

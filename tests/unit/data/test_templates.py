@@ -79,8 +79,9 @@ def test_templates_that_include_others_are_refused_when_loaded(tmp_path, tag):
     (tmp_path / "prompts" / "user.jinja").write_text(f"Q:\n{tag}")
     (tmp_path / "prompts" / "assistant.jinja").write_text("{{ sql }}")
     (tmp_path / "c.yaml").write_text("model_name_or_path: m\ndataset_name: d\nprompts_path: prompts\n")
-    with pytest.raises(UserError, match=r"prompts: user.jinja uses \{% (include|import|from \.\.\. import|extends) %\} "
-                                        r"on line 2: prompt templates cannot include, import or extend"):
+    with pytest.raises(UserError, match=r"prompts/user.jinja: template 'user' uses "
+                                        r"\{% (include|import|from \.\.\. import|extends) %\} on line 2: "
+                                        r"prompt templates cannot include, import or extend"):
         load_templates(load_config(tmp_path / "c.yaml"))
 
 
@@ -169,3 +170,30 @@ def test_someone_elses_alarm_is_left_alone():
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_template_file_that_is_not_utf8_is_one_message_naming_it(tmp_path):
+    (tmp_path / "prompts").mkdir()
+    (tmp_path / "prompts" / "user.jinja").write_bytes("Frage: {{ q }} \u00fc".encode("latin-1"))
+    (tmp_path / "prompts" / "assistant.jinja").write_text("{{ a }}")
+    (tmp_path / "c.yaml").write_text("model_name_or_path: m\ndataset_name: d\nprompts_path: prompts\n")
+    with pytest.raises(UserError, match=r"prompts/user.jinja: user.jinja is not UTF-8 text "
+                                        r"\(byte 15 is b'\\xfc'\)"):
+        load_templates(load_config(tmp_path / "c.yaml"))
+
+
+def test_errors_name_the_file_a_template_came_from(tmp_path):
+    """A file's template names its .jinja file; an inline one (data.user_template) names the config file."""
+    (tmp_path / "prompts").mkdir()
+    (tmp_path / "prompts" / "user.jinja").write_text("{{ missing_column }}")
+    (tmp_path / "prompts" / "assistant.jinja").write_text("{{ a }}")
+    (tmp_path / "c.yaml").write_text("model_name_or_path: m\ndataset_name: d\nprompts_path: prompts\n"
+                                     "data:\n  user_template: '{{ other_missing }}'\n")
+    templates = load_templates(load_config(tmp_path / "c.yaml"))
+    with pytest.raises(UserError) as error:
+        templates.render({"a": 1}, 0)
+    assert "other_missing" in str(error.value) and error.value.where.startswith(str(tmp_path / "c.yaml"))
+    (tmp_path / "c.yaml").write_text("model_name_or_path: m\ndataset_name: d\nprompts_path: prompts\n")
+    with pytest.raises(UserError) as error:
+        load_templates(load_config(tmp_path / "c.yaml")).render({"a": 1}, 0)
+    assert error.value.where == str(tmp_path / "prompts" / "user.jinja")
