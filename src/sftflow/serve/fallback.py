@@ -246,14 +246,22 @@ class Answer:
         return f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode()
 
 
+# Past MAX_BODY the rest of a body is read and dropped, up to this much more, before the 413 goes out: a socket
+# closed with unread data resets the connection, and the client would see that reset instead of the answer.
+DRAIN_LIMIT = 4 * MAX_BODY
+
+
 async def read_json(request):
     """The body as JSON, refused past MAX_BODY bytes while it arrives (never held whole first)."""
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY:
-            raise RequestError(413, f"the request body is larger than {MAX_BODY // 2 ** 20} MiB")
-        chunks.append(chunk)
+        if size > MAX_BODY + DRAIN_LIMIT:
+            break
+        if size <= MAX_BODY:
+            chunks.append(chunk)
+    if size > MAX_BODY:
+        raise RequestError(413, f"the request body is larger than {MAX_BODY // 2 ** 20} MiB")
     try:
         return json.loads(b"".join(chunks))
     except ValueError as e:
