@@ -4,6 +4,8 @@ files, jsonl writers, free ports and an OpenAI-format stub server on loopback.""
 import json
 import os
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -186,6 +188,24 @@ def make_config(tmp_path, tiny_model_dir, sql_data_dir):
 def write_jsonl(path: Path, rows: list[dict]) -> Path:
     path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
     return path
+
+
+def http_json(url: str, body=None, key: str | None = None, method: str | None = None,
+              timeout: float = 60) -> tuple[int, dict | str]:
+    """(status, JSON or text) of one request to a server under test; `body` as bytes is sent as it is, and the
+    key, if any, as a bearer token. Test modules import it (`from conftest import http_json`)."""
+    data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {key}"} if key else {})}
+    request = urllib.request.Request(url, data=data, headers=headers, method=method or ("POST" if data else "GET"))
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, text = response.status, response.read().decode()
+    except urllib.error.HTTPError as e:
+        status, text = e.code, e.read().decode()
+    try:
+        return status, json.loads(text)
+    except ValueError:
+        return status, text
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ import psutil
 import pytest
 import yaml
 
+from conftest import http_json
 from sftflow.cli import main
 from sftflow.serve.launch import (
     child_env,
@@ -32,20 +33,7 @@ def server(tiny_model_dir):
 
 
 def call(server, path, body=None, key=KEY, method=None) -> tuple[int, dict | str]:
-    """(status, JSON or text) of one request; `body` as bytes is sent as it is."""
-    data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
-    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {key}"} if key else {})}
-    url = server.base_url.removesuffix("/v1") + path
-    request = urllib.request.Request(url, data=data, headers=headers, method=method or ("POST" if data else "GET"))
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            status, text = response.status, response.read().decode()
-    except urllib.error.HTTPError as e:
-        status, text = e.code, e.read().decode()
-    try:
-        return status, json.loads(text)
-    except ValueError:
-        return status, text
+    return http_json(server.base_url.removesuffix("/v1") + path, body, key, method)
 
 
 def chat(**extra) -> dict:

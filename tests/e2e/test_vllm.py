@@ -6,13 +6,12 @@ import os
 import signal
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import psutil
 import pytest
 
+from conftest import http_json
 from sftflow.serve.launch import free_port, start_server
 
 KEY = "sk-test-vllm-0123"
@@ -55,19 +54,7 @@ def server(vllm_env, vllm_model_dir):
 
 
 def call(server, path, body=None, key=KEY) -> tuple[int, dict | str]:
-    data = None if body is None else json.dumps(body).encode()
-    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {key}"} if key else {})}
-    request = urllib.request.Request(server.base_url.removesuffix("/v1") + path, data=data, headers=headers,
-                                     method="POST" if data else "GET")
-    try:
-        with urllib.request.urlopen(request, timeout=120) as response:
-            status, text = response.status, response.read().decode()
-    except urllib.error.HTTPError as e:
-        status, text = e.code, e.read().decode()
-    try:
-        return status, json.loads(text)
-    except ValueError:
-        return status, text
+    return http_json(server.base_url.removesuffix("/v1") + path, body, key, timeout=120)
 
 
 def chat(**extra) -> dict:
