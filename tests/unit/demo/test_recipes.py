@@ -33,3 +33,16 @@ def test_dev_settings_read_the_schema_from_each_database(tmp_path):
     settings = dev_settings(tmp_path)
     assert settings["data.database_column"] == "database"
     assert settings["prompts_path"].endswith("prompts_schema")
+
+
+
+def test_the_command_offers_every_recipe_and_only_those():
+    import argparse
+
+    from sftflow.demo.command import add_arguments
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    assert "{" + ",".join(RECIPES) + "}" in parser.format_usage()  # the choices, in RECIPES' order
+    for name in RECIPES:
+        assert parser.parse_args(["--recipe", name]).recipe == name
