@@ -44,11 +44,15 @@ def _filtered(rng, db, table, conds, extra=0.45, order_by: Column | None = None)
     sql = f"SELECT {', '.join(select)} FROM {table.name} WHERE {' AND '.join(c.sql for c in conds)}"
     question = _filter_question(rng, db, table, outs, conds, len(select) == len(table.label))
     if order_by is not None:
-        desc = rng.random() < 0.6
-        sql += f" ORDER BY {order_by.name} {'DESC' if desc else 'ASC'}"
-        question += order_words(rng, db.names.column(table, order_by), desc, order_by.kind,
-                                 db.names.event(table, order_by))
+        sql, question = _sorted_by(rng, db, table, order_by, sql, question)
     return Query(question, sql, (table.name,))
+
+
+def _sorted_by(rng, db, table, column, sql: str, question: str) -> tuple[str, str]:
+    """The query sorted by `column` (descending three times in five) and the question saying so."""
+    desc = rng.random() < 0.6
+    words = order_words(rng, db.names.column(table, column), desc, column.kind, db.names.event(table, column))
+    return f"{sql} ORDER BY {column.name} {'DESC' if desc else 'ASC'}", question + words
 
 
 def _filter_equal(rng, db):
@@ -76,10 +80,7 @@ def _filter_range(rng, db):
     question = _filter_question(rng, db, table, outs, [cond], False)
     sql = f"SELECT {', '.join(select)} FROM {table.name} WHERE {cond.sql}"
     if rng.random() < 0.4:
-        desc = rng.random() < 0.6
-        sql += f" ORDER BY {column.name} {'DESC' if desc else 'ASC'}"
-        question += order_words(rng, db.names.column(table, column), desc, column.kind,
-                                 db.names.event(table, column))
+        sql, question = _sorted_by(rng, db, table, column, sql, question)
     return Query(question, sql, (table.name,))
 
 
