@@ -10,7 +10,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--out", help="run folder (default: runs/demo-TIMESTAMP)")
     parser.add_argument("--recipe", choices=["quick", "transfer"], default="quick",
                         help="quick: demo.yaml, minutes; transfer: transfer.yaml, wide schemas, all 204 development "
-                             "questions, about 45 minutes")
+                             "questions, about 50 minutes")
     parser.add_argument("--chat", action="store_true", help="then serve the fine-tuned model and open the chat UI")
 
 

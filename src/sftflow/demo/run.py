@@ -70,7 +70,7 @@ class Recipe:
 
 RECIPES = {
     "quick": Recipe("demo.yaml", False, 600, 100, DEV_QUESTIONS_PER_DATABASE, "about 9"),
-    "transfer": Recipe("transfer.yaml", True, 4000, 100, None, "about 45"),
+    "transfer": Recipe("transfer.yaml", True, 4000, 100, None, "about 50"),
 }
 
 
