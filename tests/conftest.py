@@ -3,6 +3,9 @@ files, jsonl writers, free ports and an OpenAI-format stub server on loopback.""
 
 import json
 import os
+import signal
+import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -21,6 +24,12 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 VLLM_PYTHON = os.environ.get("SFTFLOW_VLLM_PYTHON") or str(Path(__file__).resolve().parents[1] / ".venv-vllm" / "bin"
                                                            / "python")
 os.environ["SFTFLOW_VLLM_PYTHON"] = "/nonexistent/vllm-disabled-in-tests/python"
+# A shell without job control starts background commands with SIGINT ignored, and children inherit that: the
+# `sftflow serve` children of the Ctrl-C tests would then ignore the SIGINT they are sent and never stop. Python
+# installs its own Ctrl-C handler only where SIGINT was not ignored at start, so the test run undoes the inherited
+# ignore for itself and its children.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")
@@ -264,3 +273,32 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("gpu"):
             item.add_marker(skip)
+
+
+@pytest.fixture
+def cli_process():
+    """start(args) -> `python -m sftflow ARGS` in a child process (stdout and stderr together, text). Whatever of
+    its process tree is still running when the test ends, a failed one included, is killed."""
+    import psutil
+
+    started = []
+
+    def start(args: list[str], env: dict | None = None) -> subprocess.Popen:
+        process = subprocess.Popen([sys.executable, "-m", "sftflow", *args], stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True, env=env)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        try:
+            tree = [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]
+        except psutil.NoSuchProcess:
+            continue
+        for child in tree:
+            try:
+                child.kill()
+            except psutil.NoSuchProcess:
+                pass
+        psutil.wait_procs(tree, timeout=10)
+

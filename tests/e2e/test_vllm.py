@@ -4,8 +4,6 @@ attention heads are 32 wide (the narrowest vLLM's CPU kernels take). Skipped whe
 import json
 import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import psutil
@@ -89,11 +87,10 @@ def test_vllm_refuses_a_missing_key_another_model_a_bad_body_and_an_over_context
     assert call(server, "/v1/chat/completions", chat())[0] == 200  # and it goes on serving
 
 
-def test_serve_cli_with_vllm_stops_every_process_on_ctrl_c(vllm_env, vllm_model_dir):
+def test_serve_cli_with_vllm_stops_every_process_on_ctrl_c(vllm_env, vllm_model_dir, cli_process):
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "sftflow", "serve", str(vllm_model_dir), "--port", str(port),
-                                "--serve.vllm_args", json.dumps(FAST_START), "--serve.kv_cache_gib", "1"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = cli_process(["serve", str(vllm_model_dir), "--port", str(port),
+                           "--serve.vllm_args", json.dumps(FAST_START), "--serve.kv_cache_gib", "1"])
     lines = []
     for line in process.stdout:
         lines.append(line)
