@@ -277,17 +277,23 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def cli_process():
-    """start(args) -> `python -m sftflow ARGS` in a child process (stdout and stderr together, text). Whatever of
-    its process tree is still running when the test ends, a failed one included, is killed."""
+    """start(args, ready) -> (process, output): `python -m sftflow ARGS` in a child process (stdout and stderr
+    together, text) and its output up to the first line containing `ready`. Whatever of its process tree is still
+    running when the test ends, a failed one included, is killed."""
     import psutil
 
     started = []
 
-    def start(args: list[str], env: dict | None = None) -> subprocess.Popen:
+    def start(args: list[str], ready: str, env: dict | None = None) -> tuple[subprocess.Popen, str]:
         process = subprocess.Popen([sys.executable, "-m", "sftflow", *args], stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True, env=env)
         started.append(process)
-        return process
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if ready in line:
+                break
+        return process, "".join(lines)
 
     yield start
     for process in started:

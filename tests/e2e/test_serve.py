@@ -4,7 +4,6 @@ import json
 import os
 import signal
 import socket
-import subprocess
 import urllib.error
 import urllib.request
 
@@ -151,25 +150,13 @@ def test_cli_reports_a_model_that_fails_to_load_and_leaves_no_process(tmp_path, 
     assert left == []
 
 
-def serve_cli(start, args: list[str], ready: str, env: dict | None = None) -> tuple[subprocess.Popen, str]:
-    """`sftflow serve ARGS` in a child process (started by the cli_process fixture's `start`), and its output up
-    to the line containing `ready`."""
-    process = start(["serve", *args], env)
-    lines = []
-    for line in process.stdout:
-        lines.append(line)
-        if ready in line:
-            break
-    return process, "".join(lines)
-
-
 def test_cli_serves_with_config_defaults_and_stops_on_ctrl_c(tiny_model_dir, tmp_path, cli_process):
     port = free_port()
     config = tmp_path / "serve.yaml"
     config.write_text(yaml.safe_dump({"serve": {"port": port, "served_model_name": "from-config"}}))
     env = {**os.environ, "SFTFLOW_API_KEY": KEY}
-    process, out = serve_cli(cli_process, [str(tiny_model_dir), "--config", str(config)], "Ctrl-C stops the server",
-                              env)
+    process, out = cli_process(["serve", str(tiny_model_dir), "--config", str(config)], "Ctrl-C stops the server",
+                               env)
     assert f"serving 'from-config' (transformers) at http://127.0.0.1:{port}/v1" in out, out
     assert "API key required: yes ($SFTFLOW_API_KEY)" in out and KEY not in out
     assert '-H "Authorization: Bearer $SFTFLOW_API_KEY"' in out
@@ -199,7 +186,7 @@ def test_serve_with_chat_starts_both_and_ctrl_c_stops_both(tiny_model_dir, make_
     """`sftflow serve MODEL --config CONFIG --chat`: the server, then the UI for that config; Ctrl-C ends both."""
     port, ui_port = free_port(), free_port()
     config = make_config(serve={"port": port}, chat={"port": ui_port})
-    process, out = serve_cli(cli_process, [str(tiny_model_dir), "--config", str(config), "--chat"], "chat UI on")
+    process, out = cli_process(["serve", str(tiny_model_dir), "--config", str(config), "--chat"], "chat UI on")
     assert f"chat UI on http://127.0.0.1:{ui_port}/ -> http://127.0.0.1:{port}/v1 (model local)" in out, out
     with urllib.request.urlopen(f"http://127.0.0.1:{ui_port}/", timeout=10) as page:
         assert page.status == 200 and "gradio" in page.read().decode("utf-8", "replace").lower()

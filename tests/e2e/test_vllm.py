@@ -89,14 +89,9 @@ def test_vllm_refuses_a_missing_key_another_model_a_bad_body_and_an_over_context
 
 def test_serve_cli_with_vllm_stops_every_process_on_ctrl_c(vllm_env, vllm_model_dir, cli_process):
     port = free_port()
-    process = cli_process(["serve", str(vllm_model_dir), "--port", str(port),
-                           "--serve.vllm_args", json.dumps(FAST_START), "--serve.kv_cache_gib", "1"])
-    lines = []
-    for line in process.stdout:
-        lines.append(line)
-        if "Ctrl-C stops the server" in line:
-            break
-    assert f"serving 'local' (vllm) at http://127.0.0.1:{port}/v1" in "".join(lines), "".join(lines)
+    process, out = cli_process(["serve", str(vllm_model_dir), "--port", str(port), "--serve.vllm_args",
+                                json.dumps(FAST_START), "--serve.kv_cache_gib", "1"], "Ctrl-C stops the server")
+    assert f"serving 'local' (vllm) at http://127.0.0.1:{port}/v1" in out, out
     engine = psutil.Process(process.pid).children(recursive=True)
     assert any("vllm.entrypoints.openai.api_server" in " ".join(p.cmdline()) for p in engine)
     process.send_signal(signal.SIGINT)
