@@ -9,7 +9,7 @@ What sftflow adds to the Trainer's own integrations:
   continues that same tracker run (MLflow: its run id; trackio: its run name with resume; wandb: its run id
   with resume; TensorBoard: the same log directory), and the steps logged after the checkpoint it resumes
   from are not logged twice (TensorBoard purges them, as its `purge_step` does; MLflow and trackio skip the
-  steps they already hold: a resumed run retrains them bit for bit).
+  (metric, step) points they already hold: a resumed run retrains them bit for bit).
 """
 
 import importlib.util
@@ -72,13 +72,13 @@ def prepare(names: list[str], sft: dict, out: Path, resume_step: int | None, mai
             callbacks.append(tensorboard_callback(out / "tensorboard", resume_step))
         elif name == "mlflow":
             record["mlflow_run_id"] = mlflow_run(out, record.get("mlflow_run_id"), sft["run_name"])
-            held = mlflow_last_step(record["mlflow_run_id"]) if resume_step is not None else 0
+            held = mlflow_held(record["mlflow_run_id"]) if resume_step is not None else set()
             callbacks.append(skipping(mlflow_callback_class(), held))
         elif name == "trackio":
             sft.setdefault("project", PROJECT)
             sft.setdefault("trackio_static_space_id", False)  # no Space snapshot on the Hub after training
-            held = trackio_last_step(sft["project"], sft["run_name"]) if resume_step is not None else 0
-            callbacks.append(skipping(trackio_callback_class(), held))
+            held = trackio_held(sft["project"], sft["run_name"]) if resume_step is not None else set()
+            callbacks.append(skipping(trackio_callback_class(), held, trackio_name))
         else:
             if name == "wandb":
                 offline_wandb(out, record.setdefault("wandb_run_id", uuid.uuid4().hex[:12]))
@@ -118,24 +118,32 @@ def mlflow_run(out: Path, run_id: str | None, name: str) -> str:
     return run_id
 
 
-def mlflow_last_step(run_id: str) -> int:
-    """The last step the MLflow run holds a metric for (what a resumed run must not log again)."""
+def mlflow_held(run_id: str) -> set[tuple[str, int]]:
+    """The (metric, step) points the MLflow run holds (what a resumed run must not log again)."""
     from mlflow import MlflowClient
 
     client = MlflowClient()
     keys = client.get_run(run_id).data.metrics
-    return max((point.step for key in keys for point in client.get_metric_history(run_id, key)), default=0)
+    return {(key, point.step) for key in keys for point in client.get_metric_history(run_id, key)}
 
 
-def trackio_last_step(project: str, name: str) -> int:
-    """The last global step trackio's local database holds for the run."""
+def trackio_held(project: str, name: str) -> set[tuple[str, int]]:
+    """The (metric, global step) points trackio's local database holds for the run."""
     from trackio import SQLiteStorage
 
     try:
         logs = SQLiteStorage.get_logs(project, name)
     except Exception:  # noqa: BLE001 - no project yet: nothing held
-        return 0
-    return max((int(entry.get("train/global_step", 0)) for entry in logs), default=0)
+        return set()
+    return {(key, int(entry["train/global_step"])) for entry in logs if "train/global_step" in entry
+            for key in entry if key != "train/global_step"}
+
+
+def trackio_name(key: str) -> str:
+    """The name the Trainer's trackio callback stores a logged key under ("eval_loss" -> "eval/loss")."""
+    from transformers.integrations import rewrite_logs
+
+    return next(iter(rewrite_logs({key: 0})))
 
 
 def offline_wandb(out: Path, run_id: str) -> None:
@@ -159,14 +167,18 @@ def trackio_callback_class():
     return TrackioCallback
 
 
-def skipping(callback_class, skip: int):
-    """An instance of the Trainer's tracker callback that does not log steps up to `skip` again (they were logged
-    before the run was interrupted, and the resumed run recomputes them bit for bit)."""
+def skipping(callback_class, held: set[tuple[str, int]], stored=lambda key: key):
+    """An instance of the Trainer's tracker callback that does not log again the (metric, step) points its store
+    already holds: the interrupted run logged them, and the resumed run recomputes them bit for bit. Per metric,
+    not per step: a run killed between a step's training log and its evaluation log holds the one and not the
+    other. `stored(key)`: the name the tracker stores a logged key under."""
 
     class Continued(callback_class):
         def on_log(self, args, state, control, logs=None, **kwargs):
-            if state.global_step <= skip:
-                return control
+            if held and logs:
+                logs = {k: v for k, v in logs.items() if (stored(k), state.global_step) not in held}
+                if not logs:
+                    return control
             return super().on_log(args, state, control, logs=logs, **kwargs)
 
     Continued.__name__ = callback_class.__name__
