@@ -7,8 +7,6 @@ import signal
 import subprocess
 import sys
 import threading
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -199,24 +197,6 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
     return path
 
 
-def http_json(url: str, body=None, key: str | None = None, method: str | None = None,
-              timeout: float = 60) -> tuple[int, dict | str]:
-    """(status, JSON or text) of one request to a server under test; `body` as bytes is sent as it is, and the
-    key, if any, as a bearer token. Test modules import it (`from conftest import http_json`)."""
-    data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
-    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {key}"} if key else {})}
-    request = urllib.request.Request(url, data=data, headers=headers, method=method or ("POST" if data else "GET"))
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            status, text = response.status, response.read().decode()
-    except urllib.error.HTTPError as e:
-        status, text = e.code, e.read().decode()
-    try:
-        return status, json.loads(text)
-    except ValueError:
-        return status, text
-
-
 @pytest.fixture(scope="session")
 def jsonl():
     """write_jsonl(path, rows) -> path."""
@@ -298,7 +278,8 @@ def cli_process():
     yield start
     for process in started:
         try:
-            tree = [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]
+            parent = psutil.Process(process.pid)
+            tree = [parent, *parent.children(recursive=True)]
         except psutil.NoSuchProcess:
             continue
         for child in tree:
@@ -307,4 +288,3 @@ def cli_process():
             except psutil.NoSuchProcess:
                 pass
         psutil.wait_procs(tree, timeout=10)
-

@@ -11,7 +11,7 @@ import psutil
 import pytest
 import yaml
 
-from conftest import http_json
+from http_client import http_json
 from sftflow.cli import main
 from sftflow.serve.launch import (
     child_env,

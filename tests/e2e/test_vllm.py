@@ -9,7 +9,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from conftest import http_json
+from http_client import http_json
 from sftflow.serve.launch import free_port, start_server
 
 KEY = "sk-test-vllm-0123"

@@ -35,7 +35,6 @@ def test_dev_settings_read_the_schema_from_each_database(tmp_path):
     assert settings["prompts_path"].endswith("prompts_schema")
 
 
-
 def test_the_command_offers_every_recipe_and_only_those():
     import argparse
 
