@@ -132,6 +132,7 @@ def _trip(rng: random.Random, trip_id: int, net: _Network) -> tuple:
     day = seasonal_day(rng, (2023, 2024), RIDE_MONTHS)
     iso = day.isoformat()
     member = _rider(rng, net.members, iso)
+    # members mostly ride in their home city; other rides spread over the cities by their share
     city = member[4] if member is not None and member[4] and rng.random() < 0.9 else \
         rng.choices((1, 2, 3, 4), weights=[c[4] for c in CITIES.values()])[0]
     open_here = net.open_stations(city, iso)
