@@ -2,6 +2,7 @@
 
 Usage: python examples/text_to_sql/generate.py --out DIR [--train 2000] [--test 200] [--seed 0] [--wide]
 
+By default the rows have two-table schemas (sftflow.demo.sql_data), the data of the quick demo (demo.yaml).
 --wide writes rows over wide, realistic schemas (sftflow.demo.sql_wide: 5-11 tables, CREATE TABLE statements
 in a `schema` column, questions that name things by synonym), the data of transfer.yaml.
 """

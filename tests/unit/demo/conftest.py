@@ -1,6 +1,7 @@
-"""Fixtures the wide generator's tests share: one generated sample, and the development set's table names."""
+"""Fixtures the demo data's tests share: one wide sample, the development set's databases and its table names."""
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -17,9 +18,15 @@ def wide_rows() -> list[dict]:
 
 
 @pytest.fixture(scope="session")
-def dev_tables(tmp_path_factory) -> set[str]:
+def devset_paths(tmp_path_factory) -> dict[str, Path]:
+    """The six development databases, built once; tests only read them."""
+    return build_all(tmp_path_factory.mktemp("devset"))
+
+
+@pytest.fixture(scope="session")
+def dev_tables(devset_paths) -> set[str]:
     names = set()
-    for path in build_all(tmp_path_factory.mktemp("devset")).values():
+    for path in devset_paths.values():
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         names |= {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         con.close()

@@ -14,8 +14,8 @@ REQUIRED_TAGS = ("join3", "group_order", "ratio", "date", "nested", "topk")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_all(tmp_path_factory.mktemp("devset"))
+def built(devset_paths):
+    return devset_paths
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from sftflow.demo.sql_wide import (
     generate_rows,
     write_splits,
 )
-from sftflow.demo.sql_wide.domains import CITIES, COUNTRIES, FIRST_NAMES, LAST_NAMES
+from sftflow.demo.sql_wide.catalog import CITIES, COUNTRIES, FIRST_NAMES, LAST_NAMES
 from sftflow.demo.sql_wide.sampling import name_pool
 from sftflow.sql_sandbox import run_query
 from sftflow.sql_schema import schema_text

@@ -12,10 +12,11 @@ policy_holders, "premium" for premium_amount, "claims filed in 2023" for claim_d
 words otherwise, sometimes framed by the database's topic ("In the insurance database, ..."). A model trained
 on identifier-shaped questions learns to spell identifiers from the question instead of reading the schema.
 
-Modules: ``domains`` (the catalogue's data), ``catalog`` (parsed tables and columns), ``sampling`` (one
-database's rows), ``render`` (SQL text, shown tables), ``phrasing`` (how a question names things),
-``conditions`` and ``query_parts`` (pieces of queries), ``shapes`` (one file per tier) and ``rows`` (checks,
-rows, splits).
+Data: ``catalog.yaml`` (the domains in order, the name pools, and the files' format) and
+``domains/<domain>.yaml`` (one schema each). Modules: ``catalog`` (those files loaded into tables and columns),
+``sampling`` (one database's rows), ``render`` (SQL text, shown tables), ``phrasing`` (how a question names
+things), ``conditions`` and ``query_parts`` (pieces of queries), ``shapes`` (one file per tier) and ``rows``
+(checks, rows, splits).
 
 A row has ``id``, ``domain``, ``shape``, ``sql_prompt`` (the question), ``schema`` (what the prompt shows:
 the CREATE TABLE statements as ``sftflow.sql_schema.schema_text`` renders them, the same function that

@@ -1,11 +1,12 @@
-"""The domain catalogue parsed once: tables and columns, with the kinds that decide how they are sampled and phrased."""
+"""The domain catalogue, loaded once from catalog.yaml and domains/*.yaml: tables and columns, with the kinds that
+decide how they are sampled and phrased. catalog.yaml describes the files' format."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from importlib import resources
 
-from .domains import DOMAIN_SPECS
+import yaml
 
 SQL_TYPES = {"id": "INTEGER", "ref": "INTEGER", "int": "INTEGER", "year": "INTEGER", "flag": "INTEGER",
              "real": "REAL"}  # every other kind is TEXT: names, categories, ISO dates
@@ -14,10 +15,13 @@ NUMBER_KINDS = ("int", "year", "real")
 DATE_KINDS = ("date", "after")
 GROUP_KINDS = ("cat", "city", "country")
 TEXT_KINDS = ("person", "name", "last")
-_COLUMN = re.compile(r"(\w+) (\w+)(?:\(([^)]*)\))?(\?)?(?: \[([^\]]*)\])?(?: ~(\w+))?")
-_HEAD = re.compile(r"(\w+)(?:/([a-z ]+?))?(?: \[([^\]]*)\])?")
-_KINDS = {"id", "ref", "person", "first", "last", "email", "city", "country", "name", "cat", "int", "year", "real",
-          "date", "after", "flag"}
+# kind -> the keys its arguments are read from, in the order the sampler reads them
+_KIND_ARGS = {"id": (), "person": (), "first": (), "last": (), "email": (), "city": (), "country": (),
+              "ref": ("table",), "name": ("words",), "cat": ("values",), "int": ("range",), "year": ("range",),
+              "real": ("range",), "date": ("years",), "after": ("from", "days"), "flag": ("phrases",)}
+_OPTIONAL_ARGS = {"phrases"}  # a flag without phrases reads "are <name without is_>" / "are not ..."
+_COLUMN_KEYS = {"kind", "nullable", "synonyms", "event"}
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the catalogue loads on import
 
 
 @dataclass(frozen=True)
@@ -83,65 +87,65 @@ def singular_of(words: str) -> str:
     return " ".join(first + [last])
 
 
-def _synonyms(text: str | None) -> tuple[tuple[str, str], ...]:
-    """'clients|insured people/insured person' -> (plural, singular) pairs; '/' gives an irregular singular."""
-    pairs = []
-    for item in (text or "").split("|"):
-        plural, _, singular = item.strip().partition("/")
-        if plural:
-            pairs.append((plural, singular or singular_of(plural)))
-    return tuple(pairs)
+def _text(value, where: str) -> str:
+    """A word or number from the files as text; YAML's true/false/null ("yes", "no", "off") must be quoted."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"{where}: {value!r} read as {type(value).__name__}; write it in quotes")
+    return str(value)
 
 
-def _parse_table(line: str) -> Table:
-    head, body = line.split(":", 1)
-    found = _HEAD.fullmatch(head.strip())
-    if not found:
-        raise ValueError(f"cannot parse table head {head!r}")
-    name, singular, synonyms = found.groups()
-    columns = []
-    for match in _COLUMN.finditer(body):
-        column, kind, args, nullable, words, event = match.groups()
-        if kind not in _KINDS:
-            raise ValueError(f"unknown column kind {kind!r} for {name}.{column}")
-        columns.append(Column(column, kind, _split_args(kind, args or ""), bool(nullable),
-                              tuple(w.strip() for w in (words or "").split("|") if w.strip()),
-                              (event or "").replace("_", " ")))
-    leftover = _COLUMN.sub("", body).replace(",", "").strip()
-    if leftover:
-        raise ValueError(f"cannot parse column spec near {leftover!r} in table {name}")
-    return Table(name, singular or singular_of(name), tuple(columns), _synonyms(synonyms))
+def _args(kind: str, spec: dict, where: str) -> tuple[str, ...]:
+    if kind == "name":  # one "|"-joined string of alternatives per word list
+        return tuple("|".join(_text(w, where) for w in words) for words in spec["words"])
+    values = []
+    for key in _KIND_ARGS[kind]:
+        value = spec.get(key, [])
+        values += value if isinstance(value, list) else [value]
+    return tuple(_text(v, where) for v in values)
 
 
-def _split_args(kind: str, args: str) -> tuple[str, ...]:
-    if kind == "name":  # ";" separates word lists whose every combination is a name
-        return tuple(args.split(";"))
-    sep = "|" if kind in ("cat", "flag") else ","
-    return tuple(a.strip() for a in args.split(sep)) if args.strip() else ()
+def _column(where: str, name: str, spec: str | dict) -> Column:
+    spec = {"kind": spec} if isinstance(spec, str) else spec
+    kind = spec.get("kind")
+    if kind not in _KIND_ARGS:
+        raise ValueError(f"{where}: unknown column kind {kind!r}")
+    unknown = set(spec) - _COLUMN_KEYS - set(_KIND_ARGS[kind])
+    missing = set(_KIND_ARGS[kind]) - _OPTIONAL_ARGS - set(spec)
+    if unknown or missing:
+        raise ValueError(f"{where}: a {kind} column takes {sorted(_KIND_ARGS[kind])} "
+                         f"(unknown: {sorted(unknown)}, missing: {sorted(missing)})")
+    synonyms = tuple(_text(s, where) for s in spec.get("synonyms", ()))
+    return Column(name, kind, _args(kind, spec, where), bool(spec.get("nullable")), synonyms,
+                  _text(spec.get("event", ""), where))
 
 
-def _parse_domain(spec: str) -> tuple[tuple[str, ...], dict[str, Table]]:
-    """(topics, tables) of one domain's spec: a 'topic:' line, then one line per table."""
-    lines: list[str] = []
-    for raw in spec.strip("\n").splitlines():
-        if raw.startswith(" "):
-            lines[-1] += " " + raw.strip()
-        elif raw.strip():
-            lines.append(raw.strip())
-    topics, tables = (), {}
-    for line in lines:
-        if line.startswith("topic:"):
-            topics = tuple(t.strip() for t in line.removeprefix("topic:").split("|"))
-            continue
-        table = _parse_table(line)
+def _table(domain: str, name: str, spec: dict) -> Table:
+    columns = tuple(_column(f"{domain}: {name}.{column}", column, s) for column, s in spec["columns"].items())
+    synonyms = tuple((plural, singular or singular_of(plural)) for plural, singular in spec.get("synonyms", {}).items())
+    return Table(name, spec.get("singular") or singular_of(name), columns, synonyms)
+
+
+def _read(path: str) -> dict:
+    return yaml.load(resources.files(__package__).joinpath(path).read_text(encoding="utf-8"), Loader=_LOADER)
+
+
+def parse_domain(domain: str, spec: dict) -> tuple[tuple[str, ...], dict[str, Table]]:
+    """(topics, tables) of one domain's file as YAML reads it; a reference must point at a table defined above it."""
+    tables: dict[str, Table] = {}
+    for name, table_spec in spec["tables"].items():
+        table = _table(domain, name, table_spec)
         for ref in table.refs:
             if ref.parent not in tables:
-                raise ValueError(f"{table.name}.{ref.name} references {ref.parent}, which is not defined above it")
-        tables[table.name] = table
-    return topics, tables
+                raise ValueError(f"{domain}: {name}.{ref.name} references {ref.parent}, which is not defined above it")
+        tables[name] = table
+    return tuple(spec["topics"]), tables
 
 
-_PARSED = {domain: _parse_domain(spec) for domain, spec in DOMAIN_SPECS.items()}
+_CATALOG = _read("catalog.yaml")
+_PARSED = {domain: parse_domain(domain, _read(f"domains/{domain}.yaml")) for domain in _CATALOG["domains"]}
 SCHEMAS: dict[str, dict[str, Table]] = {domain: tables for domain, (_, tables) in _PARSED.items()}
 TOPICS: dict[str, tuple[str, ...]] = {domain: topics for domain, (topics, _) in _PARSED.items()}
 DOMAINS = tuple(SCHEMAS)
+# The pools person, city and country columns draw from.
+FIRST_NAMES, LAST_NAMES, CITIES, COUNTRIES, MAIL_HOSTS = (
+    tuple(_CATALOG["names"][key]) for key in ("first", "last", "cities", "countries", "mail_hosts"))

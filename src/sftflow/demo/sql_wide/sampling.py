@@ -9,8 +9,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from .catalog import SCHEMAS, Column, Table
-from .domains import CITIES, COUNTRIES, FIRST_NAMES, LAST_NAMES, MAIL_HOSTS
+from .catalog import CITIES, COUNTRIES, FIRST_NAMES, LAST_NAMES, MAIL_HOSTS, SCHEMAS, Column, Table
 from .phrasing import Naming
 from .render import context_script
 
