@@ -19,6 +19,13 @@ Printed per case: real (non-pad) tokens/s, trained (in-loss) tokens/s, peak RSS 
 process (CPU) or torch.cuda.max_memory_allocated (GPU), the mean training loss, the validation loss after
 training (same 32 held-out rows for every case), and ratios against case a. On a GPU, MFU =
 6 x parameters x trained tokens/s / peak bf16 FLOP/s (--peak-tflops).
+
+On a CPU, the machine's own ceiling is measured in the same run: the fp32 matmul rate at torch's thread count on
+the model's shapes (tokens of one micro-batch x hidden -> intermediate), and the bf16 rate where the CPU has bf16
+instructions. "eff" = model FLOPs per second of training / the rate of the precision the case trains in, where
+model FLOPs = 6 x parameters x real tokens for full fine-tuning, and 4 x parameters x real tokens for LoRA (the
+forward pass and the activation gradients; the frozen weights get no gradient, the adapters' own FLOPs are under
+1% and not counted). Real tokens, not trained ones: every real token goes through the forward and backward pass.
 """
 
 import argparse
@@ -146,7 +153,7 @@ def run_case(name: str, config: dict, work: Path, cuda: bool) -> dict:
     peak = json.loads((work / f"{name}.cuda.json").read_text())["peak"] if cuda else usage.ru_maxrss * 1024
     speed_lines = [line for line in log.read_text().splitlines() if "[sftflow] speed:" in line]
     return {"case": name, "seconds": seconds, "peak_bytes": peak, "train_loss": summary["train_loss"],
-            "eval_loss": evals[-1]["eval_loss"], "speed": speed_lines}
+            "eval_loss": evals[-1]["eval_loss"], "speed": speed_lines, "bf16": bool(config.get("bf16"))}
 
 
 def child(config_path: str) -> None:
@@ -161,11 +168,35 @@ def child(config_path: str) -> None:
     Path(config_path).with_suffix(".cuda.json").write_text(json.dumps({"peak": peak}))
 
 
-def table(model: str, results: list[dict], real: int, trained: int, params: int, peak_flops: float | None) -> str:
+def cpu_ceiling(model: Path, tokens: int = 512) -> dict[str, float]:
+    """FLOP/s of (tokens x hidden) @ (hidden x intermediate) on this CPU at torch's thread count: fp32 always,
+    bf16 where the CPU has bf16 instructions (sftflow trains in bf16 on a CPU only there)."""
+    import torch
+
+    from sftflow.device import cpu_bf16
+
+    shape = json.loads((Path(model) / "config.json").read_text())
+    hidden, inner = shape["hidden_size"], shape["intermediate_size"]
+    rates = {}
+    for dtype in (torch.float32, torch.bfloat16) if cpu_bf16() else (torch.float32,):
+        a, b = torch.randn(tokens, hidden, dtype=dtype), torch.randn(hidden, inner, dtype=dtype)
+        for _ in range(3):
+            a @ b
+        count, started = 0, time.perf_counter()
+        while time.perf_counter() - started < 1.0:
+            a @ b
+            count += 1
+        rates[str(dtype).removeprefix("torch.")] = 2 * tokens * hidden * inner * count / (time.perf_counter() - started)
+    return rates
+
+
+def table(model: str, results: list[dict], real: int, trained: int, params: int, peak_flops: float | None,
+          ceiling: dict[str, float] | None = None) -> str:
     base = results[0]
     lines = [f"model: {model}; {real} real tokens, {trained} trained tokens per case",
              f"{'case':<24}{'tok/s':>9}{'trained/s':>11}{'x a':>7}{'peak GiB':>10}{'x a':>7}"
-             f"{'train loss':>12}{'val loss':>10}{'x a':>7}" + ("   MFU" if peak_flops else "")]
+             f"{'train loss':>12}{'val loss':>10}{'x a':>7}" + ("   MFU" if peak_flops else "")
+             + ("    eff" if ceiling else "")]
     for r in results:
         tps, ttps = real / r["seconds"], trained / r["seconds"]
         row = (f"{r['case']:<24}{tps:>9.1f}{ttps:>11.1f}{base['seconds'] / r['seconds']:>7.2f}"
@@ -173,6 +204,10 @@ def table(model: str, results: list[dict], real: int, trained: int, params: int,
                f"{r['train_loss']:>12.4f}{r['eval_loss']:>10.4f}{r['eval_loss'] / base['eval_loss']:>7.3f}")
         if peak_flops:
             row += f"{6 * params * ttps / peak_flops:>6.1%}"
+        if ceiling:
+            per_token = (6 if model.endswith("full") else 4) * params
+            rate = ceiling["bfloat16"] if r.get("bf16") and "bfloat16" in ceiling else ceiling["float32"]
+            row += f"{per_token * tps / rate:>7.1%}"
         lines.append(row)
     for r in results:
         if len(r["runs"]) > 1:
@@ -214,6 +249,10 @@ def main() -> None:
               f"{GLOBAL_BATCH}, {'CUDA ' + torch.cuda.get_device_name(0) if cuda else 'CPU'}, "
               f"torch threads {torch.get_num_threads()}, cores {os.cpu_count()}, {time.strftime('%Y-%m-%d')}\n"
               f"command: {' '.join([Path(sys.argv[0]).name] + sys.argv[1:])}")
+    if not cuda:
+        from sftflow.device import cpu_class
+
+        header += f"\nCPU: {cpu_class()}"
     print(header, flush=True)
     report = [header]
     for model_name in args.models.split(","):
@@ -234,8 +273,13 @@ def main() -> None:
                     "runs": [r["seconds"] for r in runs[case]]} for case in cases]
         config_path = work / f"{model_name}-{cases[0]}.yaml"
         real, trained = token_counts(config_path)
-        params = _params(path) if args.peak_tflops else 0
-        text = table(model_name, results, real, trained, params, args.peak_tflops and args.peak_tflops * 1e12)
+        params = _params(path) if args.peak_tflops or not cuda else 0
+        ceiling = None if cuda else cpu_ceiling(path)
+        text = table(model_name, results, real, trained, params, args.peak_tflops and args.peak_tflops * 1e12,
+                     ceiling)
+        if ceiling:
+            text += "\n  ceiling (matmul 512 tokens x the model's hidden -> intermediate, torch threads): " + \
+                ", ".join(f"{k} {v / 1e9:.1f} GFLOP/s" for k, v in ceiling.items()) + f"; {params / 1e6:.1f}M params"
         print(text, flush=True)
         report.append(text)
     usage = resource.getrusage(resource.RUSAGE_SELF)

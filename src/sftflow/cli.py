@@ -6,6 +6,7 @@ import sys
 import warnings
 from importlib import import_module
 
+from sftflow.device import quiet_openmp
 from sftflow.errors import UserError
 
 EPILOG = "Any other --key value pair overrides that key of the config file (sections: --eval.batch_size 8)."
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     # TRL's own default sets the old name; the warning would only confuse users of the teaching workflow
     warnings.filterwarnings("ignore", message="`gradient_checkpointing` is deprecated")
+    quiet_openmp()  # before any verb imports torch
     argv = sys.argv[1:] if argv is None else argv
     args = None
     try:

@@ -11,15 +11,61 @@ def has_cuda() -> bool:
     return torch.cuda.is_available()
 
 
+ISA_FLAGS = ("avx2", "fma", "avx512f", "avx512_bf16", "amx_bf16")  # what decides a CPU's matmul speed class
+BELOW_BF16 = ("SSE41", "AVX", "AVX2", "AVX2_VNNI", "AVX512_CORE", "AVX512_CORE_VNNI")  # oneDNN ISA caps without bf16
+
+
 @cache
-def cpu_bf16(cpuinfo: str = "/proc/cpuinfo") -> str | None:
-    """The CPU's native bf16 instructions (amx_bf16 or avx512_bf16), or None: bf16 autocast is fast only with them."""
+def cpu_flags(cpuinfo: str = "/proc/cpuinfo") -> tuple[str, str]:
+    """(the CPU's model name, its flags of ISA_FLAGS) from /proc/cpuinfo; ("unknown", "") where it cannot be read."""
     try:
         with open(cpuinfo) as f:
-            flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
+            lines = f.read().splitlines()
     except OSError:
+        return "unknown", ""
+    model = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), "unknown")
+    flags = next((line.split(":", 1)[1].split() for line in lines if line.startswith("flags")), [])
+    return model, " ".join(flag for flag in ISA_FLAGS if flag in flags)
+
+
+def cpu_bf16(cpuinfo: str = "/proc/cpuinfo") -> str | None:
+    """The CPU's native bf16 instructions (amx_bf16 or avx512_bf16), or None: bf16 autocast is fast only with them.
+    None too when oneDNN is capped below bf16 (ONEDNN_MAX_CPU_ISA=AVX2, how an AVX2-only CPU is emulated)."""
+    if os.environ.get("ONEDNN_MAX_CPU_ISA", "").upper() in BELOW_BF16:
         return None
+    flags = cpu_flags(cpuinfo)[1].split()
     return next((flag for flag in ("amx_bf16", "avx512_bf16") if flag in flags), None)
+
+
+def cpu_class() -> str:
+    """One line naming the CPU and the instruction sets that decide its speed: figures are quoted with it."""
+    model, flags = cpu_flags()
+    cap = os.environ.get("ONEDNN_MAX_CPU_ISA")
+    limit = f", emulating {cap} (ONEDNN_MAX_CPU_ISA, ATEN_CPU_CAPABILITY={os.environ.get('ATEN_CPU_CAPABILITY')})"
+    return f"{model}, {os.cpu_count()} cores, {flags or 'no AVX2'}{limit if cap else ''}"
+
+
+SPINCOUNT = "10000"  # iterations a waiting OpenMP thread spins before it sleeps; libgomp's default is 300,000
+
+
+def quiet_openmp(environ=os.environ) -> None:
+    """OpenMP threads that spin only briefly while they wait, unless the user chose (OMP_WAIT_POLICY or
+    GOMP_SPINCOUNT). By default libgomp's threads spin for 300,000 iterations, which on a machine shared with
+    another CPU-bound process takes the cores the other threads need: a training step was 2.8x slower there than
+    with GOMP_SPINCOUNT=10000, which costs nothing on a quiet machine; PASSIVE (no spinning) cost 29% quiet
+    (bench/shared_cpu.py, bench/results/shared_cpu_*.txt). Read by OpenMP when torch loads, so set before that.
+    vLLM's CPU build binds and tunes its own threads: its child does not get it."""
+    if "OMP_WAIT_POLICY" not in environ and "GOMP_SPINCOUNT" not in environ:
+        environ["GOMP_SPINCOUNT"] = SPINCOUNT
+        environ["SFTFLOW_SET_GOMP_SPINCOUNT"] = "1"  # so that a child process can tell ours from the user's
+
+
+def user_environment(environ=os.environ) -> dict[str, str]:
+    """The environment without what quiet_openmp added (for engines that tune their own threads)."""
+    env = dict(environ)
+    if env.pop("SFTFLOW_SET_GOMP_SPINCOUNT", None):
+        env.pop("GOMP_SPINCOUNT", None)
+    return env
 
 
 def adapt_to_device(sft: dict, model: dict, has_cuda: bool, world_size: int = 1) -> tuple[dict, dict, list[str]]:

@@ -180,6 +180,10 @@ def test_vllm_command_keeps_the_key_off_the_command_line(monkeypatch, tmp_path):
     assert child_env("vllm", "secret")["VLLM_API_KEY"] == "secret"
     assert "VLLM_API_KEY" not in child_env("vllm", None)  # no key given: no auth, whatever the environment says
     assert child_env("transformers", "secret")["SFTFLOW_SERVE_KEY"] == "secret"
+    monkeypatch.setenv("GOMP_SPINCOUNT", "10000")
+    monkeypatch.setenv("SFTFLOW_SET_GOMP_SPINCOUNT", "1")  # set by sftflow, not the user: vLLM tunes its own threads
+    assert "GOMP_SPINCOUNT" not in child_env("vllm", None)
+    assert child_env("transformers", None)["GOMP_SPINCOUNT"] == "10000"
 
 
 def test_serve_with_chat_starts_both_and_ctrl_c_stops_both(tiny_model_dir, make_config, cli_process):

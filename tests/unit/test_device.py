@@ -56,3 +56,25 @@ def test_cpu_bf16_reads_the_flags(tmp_path):
     assert device.cpu_bf16(str(with_bf16)) == "avx512_bf16"
     assert device.cpu_bf16(str(without)) is None
     assert device.cpu_bf16(str(tmp_path / "missing")) is None
+
+
+def test_an_onednn_cap_below_bf16_means_no_bf16(tmp_path, monkeypatch):
+    cpuinfo = tmp_path / "zen4-capped"
+    cpuinfo.write_text("model name\t: AMD EPYC\nflags\t\t: fpu avx2 fma avx512f avx512_bf16\n")
+    monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", "AVX2")  # how DESIGN.md emulates an AVX2-only CPU
+    assert device.cpu_bf16(str(cpuinfo)) is None
+    monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", "AVX512_CORE_BF16")
+    assert device.cpu_bf16(str(cpuinfo)) == "avx512_bf16"
+    assert device.cpu_flags(str(cpuinfo)) == ("AMD EPYC", "avx2 fma avx512f avx512_bf16")
+
+
+def test_openmp_threads_spin_briefly_unless_the_user_chose():
+    env = {}
+    device.quiet_openmp(env)
+    assert env["GOMP_SPINCOUNT"] == device.SPINCOUNT
+    assert "GOMP_SPINCOUNT" not in device.user_environment(env)  # vLLM gets the user's environment back
+    for chosen in ({"OMP_WAIT_POLICY": "ACTIVE"}, {"GOMP_SPINCOUNT": "INFINITY"}):
+        before = dict(chosen)
+        device.quiet_openmp(chosen)
+        assert chosen == before
+        assert device.user_environment(chosen) == before  # the user's own choice is kept

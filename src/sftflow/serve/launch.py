@@ -21,6 +21,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from sftflow.device import user_environment
 from sftflow.errors import UserError
 from sftflow.models.engine import choose_engine, vllm_python
 from sftflow.models.reference import resolve
@@ -139,7 +140,7 @@ def vllm_command(model: str, name: str, host: str, port: int, context: int | Non
 
 
 def child_env(backend: str, api_key: str | None, kv_cache_gib: int = 2) -> dict[str, str]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**(user_environment() if backend == "vllm" else os.environ), "PYTHONUNBUFFERED": "1"}
     for var in (KEY_ENV, "VLLM_API_KEY"):
         env.pop(var, None)  # a key left in the user's environment must not switch auth on by accident
     if api_key:
