@@ -26,6 +26,8 @@ instructions. "eff" = model FLOPs per second of training / the rate of the preci
 model FLOPs = 6 x parameters x real tokens for full fine-tuning, and 4 x parameters x real tokens for LoRA (the
 forward pass and the activation gradients; the frozen weights get no gradient, the adapters' own FLOPs are under
 1% and not counted). Real tokens, not trained ones: every real token goes through the forward and backward pass.
+The vocabulary projection is part of the parameter count, so where the LM head runs on trained tokens only (the
+CPU default) "eff" counts FLOPs that were skipped: compare cases with the same head, or read it as an upper bound.
 """
 
 import argparse
@@ -314,7 +316,7 @@ def _params(path: Path) -> int:
     total = 0
     for file in Path(path).glob("*.safetensors"):
         with safe_open(file, "pt") as f:
-            total += sum(math.prod(f.get_slice(name).get_shape()) for name in f)
+            total += sum(math.prod(f.get_slice(name).get_shape()) for name in f.keys())
     return total
 
 
