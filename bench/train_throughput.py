@@ -316,7 +316,7 @@ def _params(path: Path) -> int:
     total = 0
     for file in Path(path).glob("*.safetensors"):
         with safe_open(file, "pt") as f:
-            total += sum(math.prod(f.get_slice(name).get_shape()) for name in f.keys())
+            total += sum(math.prod(f.get_slice(name).get_shape()) for name in f.keys())  # noqa: SIM118 - safe_open is not iterable
     return total
 
 

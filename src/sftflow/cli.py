@@ -22,6 +22,7 @@ VERBS = {
     "serve": "sftflow.serve.command",
     "chat": "sftflow.chat.command",
     "demo": "sftflow.demo.command",
+    "sweep": "sftflow.sweep.command",
     "export": "sftflow.export.run",
 }
 

@@ -95,11 +95,19 @@ def load_config(path: str | Path | None, overrides: dict[str, str] | None = None
     """Read, override, validate. Raises UserError naming the key and the file on any problem."""
     raw, lines, where = ({}, {}, "command line") if path is None else _read_yaml(Path(path))
     for dotted, text in (overrides or {}).items():
-        _set_dotted(raw, dotted, yaml.safe_load(text) if isinstance(text, str) else text)
+        _set_dotted(raw, dotted, _override_value(text))
     config = _build(raw, lines, where)
     config.path = Path(path).resolve() if path is not None else None
     config.overridden = tuple(overrides or ())
     return config
+
+
+def _override_value(text):
+    """A command-line value read as YAML, except YAML 1.1's other booleans: `--eval_strategy no` means "no"."""
+    value = yaml.safe_load(text) if isinstance(text, str) else text
+    if isinstance(value, bool) and text.strip().lower() not in ("true", "false"):
+        return text
+    return value
 
 
 def _read_yaml(path: Path) -> tuple[dict, dict, str]:

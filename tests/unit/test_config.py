@@ -85,3 +85,9 @@ def test_resolved_config_makes_local_paths_absolute(tmp_path, monkeypatch):
     resolved = config.to_dict()
     assert resolved["prompts_path"] == str(tmp_path / "prompts")
     assert resolved["dataset_name"] == "org/hub-id"  # not a local path: left as written
+
+
+def test_an_override_of_no_means_the_word_not_false(tmp_path):
+    overrides = parse_overrides(["--eval_strategy", "no", "--packing", "false", "--save_strategy", "steps"])
+    config = load_config(write(tmp_path, "eval_strategy: steps\n"), overrides)
+    assert config.sft["eval_strategy"] == "no" and config.sft["packing"] is False  # true/false stay booleans

@@ -30,8 +30,10 @@ from sftflow.train.peft_setup import peft_config, total_steps
 OWNED_BY_SFTFLOW = ("assistant_only_loss", "completion_only_loss", "resume_from_checkpoint", "model_init_kwargs")
 
 
-def run(config, launch: LaunchOptions | None = None, train_args: list[str] | None = None) -> Path:
-    """Train as the config says (in worker processes when `launch` asks for several); returns the run directory."""
+def run(config, launch: LaunchOptions | None = None, train_args: list[str] | None = None,
+        extra_callbacks: list = ()) -> Path:
+    """Train as the config says (in worker processes when `launch` asks for several); returns the run directory.
+    `extra_callbacks`: more Trainer callbacks from the caller (the sweep's range test sets each step's rate)."""
     from sftflow.device import has_cuda
     from sftflow.memory.fit import training_plan
 
@@ -76,7 +78,8 @@ def run(config, launch: LaunchOptions | None = None, train_args: list[str] | Non
     try:  # from here on a failure is the run's: the manifest says so, and a retry may start over
         model = load_model(model_path, config.workflow.model_class, model_kwargs(settings.model, sft, cuda),
                            config.where)
-        callbacks = training_callbacks(config, splits, templates, tokenizer, args, out, tracker_callbacks)
+        callbacks = [*training_callbacks(config, splits, templates, tokenizer, args, out, tracker_callbacks),
+                     *extra_callbacks]
         peft = peft_config(settings.model, config.train, total_steps(args, len(tokenized["train"])), config.where)
         tokenized = speed.padding_free_inputs(tokenized, args)
         trainer = build_trainer(model, args, tokenizer, tokenized, peft, callbacks)

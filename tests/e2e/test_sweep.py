@@ -1,0 +1,123 @@
+"""`sftflow sweep`: the LR range test, a grid of real trials on the tiny model, resuming after kill -9, bad input."""
+
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from sftflow.errors import UserError
+from sftflow.sweep.lr_range import smooth, suggest
+from sftflow.sweep.pareto import front
+from sftflow.sweep.trials import parse_grid, parse_space
+
+
+def sweep(*args, timeout=600):
+    return subprocess.run([sys.executable, "-m", "sftflow", "sweep", *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_the_suggestion_is_the_steepest_fall_before_the_minimum():
+    rates = [10 ** (-6 + 5 * i / 39) for i in range(40)]  # 1e-6 .. 1e-1
+    losses = [2.0 - 1.5 / (1 + math.exp(-(math.log10(r) + 3.5) * 4)) + (10 * (r - 0.01) if r > 0.01 else 0)
+              for r in rates]  # falls fastest around 3e-4, then diverges past 1e-2
+    result = suggest(list(zip(rates, losses)))
+    assert 1e-4 < result["suggested"] < 1e-3
+    assert result["suggested"] < result["minimum_at"] and result["minimum_over_10"] == result["minimum_at"] / 10
+    assert smooth([1.0, 1.0, 1.0]) == pytest.approx([1.0, 1.0, 1.0])  # bias-corrected: no pull towards 0
+    with pytest.raises(UserError, match="at least 5"):
+        suggest([(1e-4, 1.0)] * 3)
+
+
+def test_search_space_and_grid_are_read_strictly():
+    assert parse_space(["learning_rate=1e-5:1e-2:log", "lora_r=4,8"]) == {
+        "learning_rate": ("float", 1e-5, 1e-2, True), "lora_r": ("choice", ["4", "8"])}
+    for bad in ("learning_rate=1e-2:1e-5", "learning_rate=0:1:log", "x=1:nan", "x=1:2:lin", "x", "=1,2"):
+        with pytest.raises(UserError):
+            parse_space([bad])
+    assert parse_grid(["lora_r=4, 8"]) == {"lora_r": ["4", "8"]}
+    with pytest.raises(UserError, match="twice"):
+        parse_grid(["lora_r=4", "lora_r=8"])
+
+
+def test_the_pareto_front_keeps_what_nothing_beats_on_both():
+    rows = [{"value": 0.5, "peak_rss_gib": 1.0}, {"value": 0.6, "peak_rss_gib": 2.0},
+            {"value": 0.4, "peak_rss_gib": 1.5}]
+    assert front(rows, higher_is_better=True) == rows[:2]
+
+
+def test_lr_range_writes_its_picture_and_a_line_to_paste(make_config, tmp_path):
+    result = sweep("--lr-range", make_config(), "--steps", 10, "--lr-min", 1e-5, "--lr-max", 1.0,
+                   "--out", tmp_path / "sw")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    (run,) = (tmp_path / "sw").glob("lr-range-*")
+    data = json.loads((run / "lr_range.json").read_text())
+    assert 1e-5 <= data["suggested"] <= 1.0 and len(data["rates"]) >= 5
+    assert data["rates"] == sorted(data["rates"]) and data["rates"][0] == pytest.approx(1e-5)
+    assert (run / "lr_range.png").read_bytes()[:4] == b"\x89PNG"
+    assert "data:image/png;base64," in (run / "lr_range.html").read_text()
+    assert f"learning_rate: {data['suggested']:.2e}" in result.stdout
+
+
+def test_a_grid_runs_real_trials_and_a_rerun_keeps_them(make_config, tmp_path):
+    config, out = make_config(eval={}), tmp_path / "sw"  # no metric: scored by loss
+    result = sweep(config, "--grid", "learning_rate=1e-3,1e-2", "--steps", 2, "--out", out)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    rows = json.loads((out / "trials.json").read_text())
+    assert sorted(r["params"]["learning_rate"] for r in rows) == ["1e-2", "1e-3"]
+    assert all(r["state"] == "complete" and math.isfinite(r["value"]) and r["peak_rss_gib"] > 0 for r in rows)
+    assert all(json.loads((out / r["run_dir"] / "manifest.json").read_text())["global_step"] == 2 for r in rows)
+    assert "best: trial" in (out / "summary.txt").read_text()
+    again = sweep(config, "--grid", "learning_rate=1e-3,1e-2", "--steps", 2, "--out", out)
+    assert again.returncode == 0 and "trial 0:" not in again.stdout  # nothing trained again
+    assert len(list(out.glob("trial-*.log"))) == 2
+
+
+def test_kill_9_during_a_sweep_keeps_the_finished_trial_and_reruns_the_cut_one(make_config, tmp_path):
+    config, out = make_config(eval={}), tmp_path / "sw"
+    args = [sys.executable, "-m", "sftflow", "sweep", str(config), "--grid", "lora_r=2,4", "--steps", "2",
+            "--out", str(out)]
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 300
+    while not (out / "trial-001.log").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)  # the sweep and its trial's training process
+    process.wait()
+    first = (out / "trial-000" / "log_history.json").read_bytes()
+    result = sweep(config, "--grid", "lora_r=2,4", "--steps", "2", "--out", out)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "trial 1 was cut off; it runs again" in result.stdout
+    rows = {r["number"]: r for r in json.loads((out / "trials.json").read_text())}
+    assert rows[0]["state"] == "complete" and rows[1]["state"] == "fail" and rows[2]["state"] == "complete"
+    assert sorted(rows[n]["params"]["lora_r"] for n in (0, 2)) == ["2", "4"]
+    assert (out / "trial-000" / "log_history.json").read_bytes() == first  # the finished trial is kept as it was
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--grid", "no_such_key=1,2"], "no_such_key"),
+    (["--grid", "learning_rate=fast"], "learning_rate"),
+    (["--grid", "learning_rate"], "expected KEY=V1,V2"),
+    (["--search", "2", "--space", "learning_rate=1:0"], "LO < HI"),
+    (["--methods", "lora,magic"], "unknown method magic"),
+    (["--lr-range", "--lr-min", "1", "--lr-max", "0.1"], "0 < min < max"),
+])
+def test_bad_sweeps_are_one_line_before_anything_trains(make_config, tmp_path, args, fragment):
+    result = sweep(make_config(), *args, "--out", tmp_path / "sw")
+    assert result.returncode == 2 and fragment in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert not (tmp_path / "sw").exists()
+
+
+def test_methods_are_compared_on_the_task_metric_with_their_memory(make_config, tmp_path):
+    out = tmp_path / "sw"
+    result = sweep(make_config(), "--methods", "lora,ia3", "--steps", 2, "--out", out)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    rows = {r["params"]["method"]: r for r in json.loads((out / "trials.json").read_text())}
+    assert set(rows) == {"lora", "ia3"} and all(0 <= r["value"] <= 1 and r["ci95"] for r in rows.values())
+    assert 0 < rows["ia3"]["trainable_params"] < rows["lora"]["trainable_params"]  # IA3 scales, LoRA adds matrices
+    assert all(r["planned_gib"] > 0 and r["peak_rss_gib"] > 0 for r in rows.values())
+    assert (out / "pareto.png").read_bytes()[:4] == b"\x89PNG" and "sql_execution" in (out / "summary.txt").read_text()
