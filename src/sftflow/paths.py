@@ -33,3 +33,9 @@ def looks_like_path(name: str, suffixes: tuple[str, ...] = ()) -> bool:
     'a/b/c' or a file name with one of `suffixes`. Such a name that does not exist is a missing file, not a Hub id."""
     return (name.startswith((".", "/", "~")) or name.count("/") > 1
             or Path(name).suffix.lower() in suffixes)
+
+
+def sqlite_read_only_uri(path: str | Path, immutable: bool = True) -> str:
+    """SQLite's URI for opening this exact file read-only. The path is percent-quoted (pathlib's as_uri): built
+    by hand, a '#' or '?' in a file name ends the path early and SQLite opens another file, read-write."""
+    return Path(path).resolve().as_uri() + "?mode=ro" + ("&immutable=1" if immutable else "")

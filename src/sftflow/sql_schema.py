@@ -11,13 +11,14 @@ import re
 import sqlite3
 from pathlib import Path
 
+from sftflow.paths import sqlite_read_only_uri
+
 _WORD = re.compile(r"[a-z0-9]+")
 
 
 def connect_read_only(path: str | Path) -> sqlite3.Connection:
     """A connection that cannot change the file: read-only, immutable (no locks, no journal), no extensions."""
-    uri = f"file:{Path(path).resolve().as_posix()}?mode=ro&immutable=1"
-    connection = sqlite3.connect(uri, uri=True, isolation_level=None)
+    connection = sqlite3.connect(sqlite_read_only_uri(path), uri=True, isolation_level=None)
     if hasattr(connection, "enable_load_extension"):
         connection.enable_load_extension(False)
     return connection

@@ -56,11 +56,18 @@ def _row_file(row: dict, index: int, column: str, folder: Path, where: str) -> P
     name = row.get(column)
     if not name:
         raise UserError(f"row {index} has no value in column '{column}' (data.database_column)", where)
-    path = Path(str(name)).expanduser()
-    path = path if path.is_absolute() else folder / path
-    if not path.is_file():
-        raise UserError(f"row {index}: the database '{name}' (column '{column}') does not exist: {path}", where)
-    return path.resolve()
+    path = Path(str(name))
+    if path.is_absolute() or str(name).startswith("~"):
+        raise UserError(f"row {index}: the database '{name}' (column '{column}') is an absolute path; a row may "
+                        f"only name a file in the dataset's folder ({folder}), relative to it", where)
+    resolved = (folder / path).resolve()
+    if not resolved.is_relative_to(folder.resolve()):  # '..' or a symbolic link out of the folder
+        raise UserError(f"row {index}: the database '{name}' (column '{column}') leads outside the dataset's "
+                        f"folder ({folder})", where)
+    if not resolved.is_file():
+        raise UserError(f"row {index}: the database '{name}' (column '{column}') does not exist: {folder / path}",
+                        where)
+    return resolved
 
 
 def _schema(path: Path, sample_rows: int, max_chars: int | None, question: str | None, where: str) -> str:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from pathlib import Path
+
+from sftflow.paths import sqlite_read_only_uri
 
 # The context script is trusted data, but a runaway trigger must still not hang an eval run.
 SETUP_TIMEOUT_S = 30.0
@@ -82,8 +83,7 @@ class Sandbox:
         if database is None:
             self.conn = sqlite3.connect(":memory:", isolation_level=None)
         else:
-            uri = f"file:{Path(database).resolve().as_posix()}?mode=ro&immutable=1"
-            self.conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+            self.conn = sqlite3.connect(sqlite_read_only_uri(database), uri=True, isolation_level=None)
         self.read_only = database is not None
         self.deadline = float("inf")
         self.timed_out = False

@@ -14,6 +14,8 @@ import sqlite3
 import zlib
 from pathlib import Path
 
+from sftflow.paths import sqlite_read_only_uri
+
 from . import bike_share, hotel_bookings, music_streaming, plant_maintenance, public_grants, veterinary_clinic
 from .common import Rows, schema
 
@@ -68,7 +70,7 @@ def _write(path: Path, text: str, rows: Rows, fingerprint: int) -> Path:
 
 def _stored_fingerprint(path: Path) -> int | None:
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(sqlite_read_only_uri(path, immutable=False), uri=True)
         try:
             return con.execute("PRAGMA user_version").fetchone()[0]
         finally:
