@@ -39,8 +39,13 @@ def test_merge_command_line(make_config, tmp_path, capsys):
 
     path = make_config(max_steps=2, save_steps=2)
     assert main(["train", str(path)]) == 0
+    for name in ("merged.old", "merged.partial"):  # the user's own folders beside the output: never removed
+        (tmp_path / "run" / name).mkdir()
+        (tmp_path / "run" / name / "notes.txt").write_text(name)
     assert main(["merge", str(path)]) == 0
+    assert main(["merge", str(path)]) == 0  # again: the previous merged/ is replaced through a folder of its own
     assert "merged model:" in capsys.readouterr().out
+    assert all((tmp_path / "run" / n / "notes.txt").read_text() == n for n in ("merged.old", "merged.partial"))
     merged = tmp_path / "run" / "merged"
     assert (merged / "model.safetensors").is_file() and (merged / "chat_template.jinja").is_file()
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())

@@ -7,11 +7,11 @@ until done) with export.json saying what it holds and how close it came to the m
 
 import contextlib
 import datetime
-import shutil
 from pathlib import Path
 
 from sftflow import run_dir as rd
 from sftflow.errors import UserError
+from sftflow.models.output import atomic_dir
 
 HELP = ("the trained model as GGUF (llama.cpp, Ollama), ONNX, or an in-browser page (transformers.js), each "
         "checked against the model")
@@ -129,20 +129,10 @@ def check_output(out: Path, overwrite: bool) -> None:
 
 @contextlib.contextmanager
 def output_folder(out: Path):
-    """Yield OUT.partial; when the block succeeds it replaces OUT, when it fails it is removed and OUT stays."""
-    partial, old = out.with_name(out.name + ".partial"), out.with_name(out.name + ".old")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    try:
+    """Yield a fresh partial folder beside OUT; when the block succeeds it replaces OUT, when it fails it is removed
+    and OUT stays. Only folders this run made are removed (a user's OUT.partial/ or OUT.old/ stay)."""
+    with atomic_dir(out) as partial:
         yield partial
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-    if out.exists():
-        out.rename(old)
-    partial.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def manifest(kind: str, target: str, model: Path, checks: list[dict], folder: Path) -> dict:

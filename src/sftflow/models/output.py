@@ -1,14 +1,17 @@
 """A merged model folder is absent, the previous one, or complete: never half-written, never a silent overwrite.
 
-Work happens in a hidden .OUT.partial-PID beside OUT; when it is complete it replaces OUT (the previous OUT is
-moved aside first, since a folder cannot be renamed onto a non-empty one). A failure, Ctrl-C or SIGTERM removes
-the partial folder and leaves OUT as it was; one left by a SIGKILL is removed by the next merge into OUT.
+Work happens in a hidden .OUT.partial-PID-XXXX beside OUT, made fresh by this process (mkdtemp) and marked as
+sftflow's; when it is complete it replaces OUT (the previous OUT is moved into a fresh hidden .OUT.old-XXXX
+first, since a folder cannot be renamed onto a non-empty one). A failure, Ctrl-C or SIGTERM removes the partial
+folder and leaves OUT as it was; one left by a SIGKILL is removed by the next merge into OUT. Nothing else is
+ever removed: a user's own OUT.old/ or OUT.partial/ beside OUT stays as it is.
 """
 
 import json
 import os
 import shutil
 import signal
+import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +19,7 @@ from pathlib import Path
 from sftflow.errors import UserError
 
 MERGE_MANIFEST = "merge_manifest.json"
+STAGING_MARKER = ".sftflow-staging"  # inside a partial folder: made by sftflow, removable once its process is gone
 
 
 def check_target(out: Path, fingerprint: str, overwrite: bool, where: str, inputs: list[Path],
@@ -49,22 +53,26 @@ def atomic_dir(out: Path):
     """Yield an empty partial folder; on success it becomes OUT, on any failure or SIGTERM it is removed."""
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_partials(out)
-    partial = out.parent / f".{out.name}.partial-{os.getpid()}"
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir()
+    partial = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-{os.getpid()}-", dir=out.parent))
+    (partial / STAGING_MARKER).write_text(str(os.getpid()))
     try:
         with terminate_as_interrupt():
             yield partial
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
+    (partial / STAGING_MARKER).unlink()
     publish(partial, out)
 
 
 def remove_stale_partials(out: Path) -> None:
-    """Partial folders of merges into OUT whose process is gone (killed with SIGKILL, or a crashed machine)."""
+    """Partial folders of merges into OUT whose process is gone (killed with SIGKILL, or a crashed machine):
+    only folders that carry sftflow's marker, whatever else matches the name."""
     for partial in out.parent.glob(f".{out.name}.partial-*"):
-        pid = partial.name.rpartition("-")[2]
+        try:
+            pid = (partial / STAGING_MARKER).read_text().strip()
+        except OSError:
+            continue  # not one of ours
         if pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(partial, ignore_errors=True)
 
@@ -97,9 +105,11 @@ def terminate_as_interrupt():
 
 
 def publish(partial: Path, out: Path) -> None:
-    old = out.parent / f"{out.name}.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if out.exists():
-        os.replace(out, old)
+    """Put the finished folder in OUT's place; the previous OUT goes through a fresh folder of this process."""
+    if not out.exists():
+        os.replace(partial, out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    os.replace(out, old)  # onto the fresh empty folder: rename(2) replaces an empty directory
     os.replace(partial, out)
     shutil.rmtree(old, ignore_errors=True)

@@ -118,15 +118,21 @@ def test_failure_midway_leaves_nothing(lora_adapter, tmp_path, monkeypatch):
 
 def test_a_merge_killed_while_writing_is_cleaned_up_by_the_next(lora_adapter, tmp_path):
     """SIGKILL leaves the hidden partial folder of a dead process; the next merge into the same folder removes it,
-    and never touches the partial folder of a merge that is still running."""
+    and never touches the partial folder of a merge that is still running, nor a folder without sftflow's marker."""
+    from sftflow.models.output import STAGING_MARKER
+
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    stale = tmp_path / f".out.partial-{dead.stdout.strip()}"
-    running = tmp_path / f".out.partial-{os.getppid()}"
-    for folder in (stale, running):
+    stale = tmp_path / f".out.partial-{dead.stdout.strip()}-k1"
+    running = tmp_path / f".out.partial-{os.getppid()}-r2"
+    lookalike = tmp_path / f".out.partial-{dead.stdout.strip()}"  # the user's, or an older sftflow's: no marker
+    for folder, pid in ((stale, dead.stdout.strip()), (running, str(os.getppid())), (lookalike, None)):
         folder.mkdir()
         (folder / "model.safetensors").write_bytes(b"half a file")
+        if pid:
+            (folder / STAGING_MARKER).write_text(pid)
     merge_adapter(lora_adapter, None, tmp_path / "out", overwrite=False, parity_check=False, where="test")
-    assert not stale.exists() and running.exists() and (tmp_path / "out" / "model.safetensors").is_file()
+    assert not stale.exists() and running.exists() and lookalike.exists()
+    assert (tmp_path / "out" / "model.safetensors").is_file()
 
 
 def test_failed_parity_check_is_a_user_error_and_writes_nothing(lora_adapter, tmp_path, monkeypatch):
