@@ -56,14 +56,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args, extra = build_parser().parse_known_args(argv)
         return run_verb(args, extra)
-    except UserError as e:
+    except (UserError, OSError) as e:  # an OSError is the environment the user gave: a full disk, a read-only folder
         if getattr(args, "debug", False) or (args is None and "--debug" in argv):
             raise
-        print(f"sftflow: error: {e}", file=sys.stderr)
+        print(f"sftflow: error: {describe(e)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("sftflow: interrupted", file=sys.stderr)
         return 130
+
+
+def describe(error: Exception) -> str:
+    """One line: a UserError as it is; an OSError as what failed and on which file (strerror: filename)."""
+    if isinstance(error, OSError) and error.strerror:
+        files = " -> ".join(str(f) for f in (error.filename, error.filename2) if f is not None)
+        return f"{error.strerror}: {files}" if files else error.strerror
+    return " ".join(str(error).split()) or type(error).__name__
 
 
 def run_verb(args, extra: list[str]) -> int:

@@ -7,6 +7,7 @@ sections (`data:`, `eval:`, ...) hold sftflow's stage options. Unknown keys are 
 import dataclasses
 import difflib
 import enum
+import math
 import types
 import typing
 from dataclasses import dataclass
@@ -96,6 +97,7 @@ def load_config(path: str | Path | None, overrides: dict[str, str] | None = None
     raw, lines, where = ({}, {}, "command line") if path is None else _read_yaml(Path(path))
     for dotted, text in (overrides or {}).items():
         _set_dotted(raw, dotted, _override_value(text))
+    _check_finite(raw, "", where, lines)
     config = _build(raw, lines, where)
     config.path = Path(path).resolve() if path is not None else None
     config.overridden = tuple(overrides or ())
@@ -115,23 +117,87 @@ def _read_yaml(path: Path) -> tuple[dict, dict, str]:
     if not path.is_file():
         raise UserError("config file not found", where)
     try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise UserError(f"cannot read the config file: {e.strerror}", where) from None
+    if size > MAX_CONFIG_BYTES:
+        raise UserError(f"the config file is {size:,} bytes; the limit is {MAX_CONFIG_BYTES:,} (a config holds "
+                        "settings: put data in data files)", where)
+    try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
         raise UserError(f"not UTF-8 text (byte {e.start}): save the file as UTF-8", where) from None
     except OSError as e:
         raise UserError(f"cannot read the config file: {e.strerror}", where) from None
     try:
-        data = yaml.safe_load(text)
-        lines = _key_lines(yaml.compose(text))
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()  # the node graph: an alias is a reference, nothing is expanded yet
+            _check_nodes(node, where)
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+        lines = _key_lines(node)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         raise UserError(f"malformed YAML: {line}{e.problem or e}", where) from e
+    except RecursionError:
+        raise UserError("the YAML is nested too deeply to read", where) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise UserError(f"the file must be a mapping of keys to values, not a {type(data).__name__}", where)
     return data, lines, where
+
+
+MAX_CONFIG_BYTES = 1 << 20  # a config of settings is a few KiB; reading 50 MB took 80 s
+MAX_YAML_VALUES = 100_000  # values after alias expansion: a billion-laughs file stops here, at load, in every command
+
+
+def _check_nodes(root, where: str) -> None:
+    """Refuse duplicate keys in any mapping (the last value won, silently), and a document whose aliases expand to
+    more than MAX_YAML_VALUES values. Sizes are counted once per node (memoised), so the count costs nothing
+    however far the aliases would expand."""
+    sizes: dict[int, int] = {}
+
+    def size(node, depth: int = 0) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if depth > 100:
+            raise UserError("the YAML is nested more than 100 levels deep", where)
+        sizes[id(node)] = 1  # a recursive alias counts once instead of looping
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            seen = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+                    if key.value in seen:
+                        raise UserError(f"line {key.start_mark.line + 1}: the key '{key.value}' appears twice in one "
+                                        f"mapping (first on line {seen[key.value]}); keep one", where)
+                    seen[key.value] = key.start_mark.line + 1
+                total += size(key, depth + 1) + size(value, depth + 1)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(item, depth + 1) for item in node.value)
+        if total > MAX_YAML_VALUES:
+            raise UserError(f"the YAML's aliases expand to more than {MAX_YAML_VALUES:,} values (an alias bomb?); "
+                            "a config needs far fewer", where)
+        sizes[id(node)] = total
+        return total
+
+    if root is not None:
+        size(root)
+
+
+def _check_finite(value, key: str, where: str, lines: dict) -> None:
+    """Non-finite numbers (.inf, .nan, 1e309, which YAML reads as inf) are an error at load, for every key: a
+    learning rate of inf trained to a NaN adapter that the manifest called completed."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise UserError(f"'{key}' is {value}: a number must be finite", _loc(where, lines, key.split("[")[0]))
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for k, v in items:
+        _check_finite(v, f"{key}.{k}" if isinstance(value, dict) and key else f"{key}[{k}]" if key else str(k),
+                      where, lines)
 
 
 def _key_lines(node, prefix: str = "") -> dict[str, int]:
@@ -231,10 +297,15 @@ def _unknown(key: str, known: list[str]) -> str:
 def coerce(value: Any, field: dataclasses.Field, key: str, loc: str) -> Any:
     """Check `value` against the field's annotation; convert where YAML is ambiguous (e.g. '1e-4' is a str)."""
     try:
-        return _coerce(value, field.type)
+        result = _coerce(value, field.type)
+    except OverflowError:
+        raise UserError(f"'{key}' is {value!r}: a number must be finite", loc) from None
     except (TypeError, ValueError):
         expected = _describe(field.type)
         raise UserError(f"'{key}' expects {expected}, got {value!r}", loc) from None
+    if isinstance(result, float) and not math.isfinite(result):  # '1e309' is a string to YAML, inf to float()
+        raise UserError(f"'{key}' is {value!r}: a number must be finite", loc)
+    return result
 
 
 def _coerce(value: Any, annotation: Any) -> Any:

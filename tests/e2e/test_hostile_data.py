@@ -1,0 +1,111 @@
+"""Hostile inputs, second round (issue 29): file names and configs that destroyed data or exhausted memory, and
+ordinary environment faults. Same rule as test_hostile_inputs.py: one line naming the problem and where, exit
+status 2, no traceback, and every file already in the case's folder byte for byte as it was."""
+
+import os
+import sqlite3
+
+import pytest
+from test_hostile_inputs import ROW, Workspace, snapshot, trained_run, workspace  # noqa: F401 - fixtures
+
+from sftflow.cli import main
+
+MIB = 1 << 20
+
+
+def _db_rows(ws: Workspace, database: str) -> str:
+    """A dataset whose rows name their database (data.database_column), and a config reading it."""
+    data = ws.path / "dbdata"
+    data.mkdir(exist_ok=True)
+    with sqlite3.connect(data / "shop.sqlite") as db:
+        db.execute("CREATE TABLE IF NOT EXISTS t (a INT)")
+    row = {"sql_prompt": "How many?", "sql": "SELECT COUNT(*) FROM t", "database": database}
+    ws.data_file("dbdata/train.jsonl", [row] * 8)
+    ws.data_file("dbdata/test.jsonl", [row] * 2)
+    return ws.config(dataset_name=str(data), data={"database_column": "database"})
+
+
+def _outside(ws: Workspace) -> str:
+    with sqlite3.connect(ws.path / "secret.sqlite") as db:
+        db.execute("CREATE TABLE s (a INT)")
+    return str(ws.path / "secret.sqlite")
+
+
+def _symlink_out(ws: Workspace) -> str:
+    config = _db_rows(ws, "link.sqlite")
+    os.symlink(_outside(ws), ws.path / "dbdata" / "link.sqlite")
+    return config
+
+
+def _yaml(ws: Workspace, text: str, name: str = "raw.yaml") -> str:
+    base = (ws.path / ws.config("base.yaml")).read_text()
+    return ws.file(name, base + text)
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8))
+
+CASES = [
+    # ---------------------------------------------------------------- a row's database leads out of the data folder
+    ("db-column-absolute", lambda ws: ["data", "preview", _db_rows(ws, _outside(ws))], "is an absolute path"),
+    ("db-column-home", lambda ws: ["data", "preview", _db_rows(ws, "~/x.sqlite")], "is an absolute path"),
+    ("db-column-dotdot", lambda ws: ["data", "preview", _db_rows(ws, "../secret.sqlite")],
+     "leads outside the dataset's folder"),
+    ("db-column-dotdot-inner", lambda ws: ["data", "preview", _db_rows(ws, "sub/../../secret.sqlite")],
+     "leads outside the dataset's folder"),
+    ("db-column-symlink-out", lambda ws: ["data", "preview", _symlink_out(ws)], "leads outside the dataset's folder"),
+    ("db-column-missing", lambda ws: ["data", "preview", _db_rows(ws, "nope.sqlite")], "does not exist"),
+    # ---------------------------------------------------------------- YAML that is valid but means harm or nothing
+    ("yaml-alias-bomb", lambda ws: ["config", "check", _yaml(ws, BOMB)], "aliases expand to more than"),
+    ("yaml-alias-bomb-train", lambda ws: ["train", _yaml(ws, BOMB)], "aliases expand to more than"),
+    ("yaml-duplicate-key", lambda ws: ["config", "check", _yaml(ws, "learning_rate: 0.5\n")],
+     "the key 'learning_rate' appears twice"),
+    ("yaml-duplicate-in-section", lambda ws: ["config", "check", _yaml(ws, "eval:\n  metric: x\n  metric: y\n")],
+     "the key 'metric' appears twice"),
+    ("yaml-deep-nesting", lambda ws: ["config", "check", _yaml(ws, "deep: " + "[" * 5000 + "]" * 5000 + "\n")],
+     "nested"),
+    ("config-too-large", lambda ws: ["config", "check", _yaml(ws, "# " + "x" * (2 * MIB) + "\n")],
+     "the limit is 1,048,576"),
+    ("learning-rate-inf", lambda ws: ["train", ws.config(learning_rate=float("inf"))],
+     "'learning_rate' is inf: a number must be finite"),
+    ("learning-rate-nan", lambda ws: ["config", "check", _yaml(ws, "weight_decay: .nan\n", "nan.yaml")],
+     "'weight_decay' is nan"),
+    ("epochs-overflow", lambda ws: ["config", "check", _yaml(ws, "num_train_epochs: 1e309\n", "big.yaml")],
+     "'num_train_epochs' is '1e309': a number must be finite"),
+    ("section-inf", lambda ws: ["eval", ws.config(eval={"metric": "sql_execution", "sql_timeout_s": float("-inf")})],
+     "'eval.sql_timeout_s' is -inf"),
+    ("override-inf", lambda ws: ["train", ws.config(), "--learning_rate", ".inf"], "'learning_rate' is inf"),
+    ("override-nan-section", lambda ws: ["config", "check", ws.config(), "--eval.temperature", ".nan"],
+     "'eval.temperature' is nan"),
+    # ---------------------------------------------------------------- the environment: one line, exit 2
+    ("config-unreadable", lambda ws: ["config", "check", _unreadable(ws)], "ermission denied"),
+    ("output-dir-below-a-file", lambda ws: ["train", ws.config(output_dir=ws.file("afile", "x") + "/run")],
+     "Not a directory"),
+]
+
+
+def _unreadable(ws: Workspace) -> str:
+    path = ws.config("locked.yaml")
+    os.chmod(path, 0)
+    return path
+
+
+@pytest.mark.parametrize("prepare, fragment", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_hostile_data_and_faults(workspace, capsys, prepare, fragment):  # noqa: F811 - the imported fixture
+    argv = prepare(workspace)
+    if argv[-1].endswith("locked.yaml") and os.access(argv[-1], os.R_OK):
+        pytest.skip("running as root: a file without permissions is still readable")
+    before = snapshot(workspace.path) if os.access(workspace.path, os.R_OK) else {}
+    capsys.readouterr()
+    code = main(argv)
+    out, err = capsys.readouterr()
+    lines = [line for line in err.splitlines() if line.strip() and not line.rstrip().endswith("/s]")]  # tqdm
+    assert code == 2, (out, err[-3000:])
+    assert len(lines) == 1 and lines[0].startswith("sftflow: error: "), err[-3000:]
+    assert fragment in lines[0], lines[0]
+    assert "Traceback" not in out + err
+    assert snapshot(workspace.path) == before
+
+
+def test_the_second_table_keeps_growing():
+    assert len({c[0] for c in CASES}) == len(CASES) >= 20
