@@ -20,6 +20,8 @@ import json
 import os
 import platform
 import re
+import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -168,3 +170,33 @@ def trained_model(run_dir: Path, where: str) -> Path:
         raise UserError(f"run directory has no trained model yet (status: {manifest.get('status')}): {run_dir}",
                         where)
     return target
+
+
+@contextmanager
+def output_lock(out: Path, where: str):
+    """One process at a time per output folder: an exclusive lock (the filelock library) held while the block runs.
+    Kept in sftflow's cache, keyed by the folder's resolved path, so nothing is added to the user's folders; the
+    holder (pid, host, since, command) is written beside it and named when a second run is refused."""
+    from filelock import FileLock, Timeout
+
+    from sftflow.paths import cache_root
+
+    key = hashlib.sha256(str(Path(out).resolve()).encode()).hexdigest()[:24]
+    folder = cache_root() / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    lock, holder = FileLock(str(folder / f"{key}.lock")), folder / f"{key}.json"
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        try:
+            who = json.loads(holder.read_text())
+            by = f"process {who['pid']} on {who['host']} since {who['since']} ({who['command']})"
+        except (OSError, ValueError, KeyError):
+            by = "another process"
+        raise UserError(f"{out} is in use by {by}; wait for it, or choose another output_dir", where) from None
+    try:
+        holder.write_text(json.dumps({"pid": os.getpid(), "host": platform.node(), "since": _now(),
+                                      "command": " ".join(sys.argv)[:300], "folder": str(out)}))
+        yield
+    finally:
+        lock.release()

@@ -2,6 +2,7 @@
 ordinary environment faults. Same rule as test_hostile_inputs.py: one line naming the problem and where, exit
 status 2, no traceback, and every file already in the case's folder byte for byte as it was."""
 
+import json
 import os
 import sqlite3
 
@@ -109,3 +110,23 @@ def test_hostile_data_and_faults(workspace, capsys, prepare, fragment):  # noqa:
 
 def test_the_second_table_keeps_growing():
     assert len({c[0] for c in CASES}) == len(CASES) >= 20
+
+
+def test_two_runs_on_one_output_dir_half_a_second_apart_one_is_refused_naming_the_other(make_config, tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    config = make_config(max_steps=6, save_steps=6)
+    command = [sys.executable, "-m", "sftflow", "train", str(config)]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    second = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    results = {p.pid: (p, *p.communicate(timeout=600)) for p in (first, second)}
+    (winner,) = [pid for pid, (p, _, _) in results.items() if p.returncode == 0]  # usually the first
+    (loser,) = [pid for pid in results if pid != winner]
+    process, _, err = results[loser]
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert process.returncode == 2 and len(lines) == 1, err[-3000:]
+    assert f"is in use by process {winner} on " in lines[0] and "Traceback" not in err
+    assert json.loads((tmp_path / "run" / "manifest.json").read_text())["status"] == "completed"

@@ -33,7 +33,15 @@ OWNED_BY_SFTFLOW = ("assistant_only_loss", "completion_only_loss", "resume_from_
 def run(config, launch: LaunchOptions | None = None, train_args: list[str] | None = None,
         extra_callbacks: list = ()) -> Path:
     """Train as the config says (in worker processes when `launch` asks for several); returns the run directory.
-    `extra_callbacks`: more Trainer callbacks from the caller (the sweep's range test sets each step's rate)."""
+    `extra_callbacks`: more Trainer callbacks from the caller (the sweep's range test sets each step's rate).
+    The output folder is locked for the whole run (workers of a launch run under their launcher's lock)."""
+    if os.environ.get(LAUNCHED) == "1":
+        return _run(config, launch, train_args, extra_callbacks)
+    with rd.output_lock(config.output_dir(), config.where):
+        return _run(config, launch, train_args, extra_callbacks)
+
+
+def _run(config, launch: LaunchOptions | None, train_args: list[str] | None, extra_callbacks) -> Path:
     from sftflow.device import has_cuda
     from sftflow.memory.fit import training_plan
 
