@@ -130,3 +130,62 @@ def test_two_runs_on_one_output_dir_half_a_second_apart_one_is_refused_naming_th
     assert process.returncode == 2 and len(lines) == 1, err[-3000:]
     assert f"is in use by process {winner} on " in lines[0] and "Traceback" not in err
     assert json.loads((tmp_path / "run" / "manifest.json").read_text())["status"] == "completed"
+
+
+# ---------------------------------------------------------------- server requests, second round (the fallback server)
+HI = [{"role": "user", "content": "hi"}]
+REQUEST_CASES = [
+    ("stop-20000-characters", {"messages": HI, "stop": "x" * 20_000}, "20,000 characters in all"),
+    ("stop-four-long", {"messages": HI, "stop": ["ab" * 40] * 4}, "320 characters in all"),
+    ("json-nested-100000-deep", b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    ("json-object-nested", b'{"a":' * 50_000 + b"1" + b"}" * 50_000, "nested too deeply"),
+    ("seed-negative", {"messages": HI, "seed": -1}, "'seed' must be an integer"),
+    ("seed-float", {"messages": HI, "seed": 1.5}, "'seed' must be an integer"),
+    ("seed-bool", {"messages": HI, "seed": True}, "'seed' must be an integer"),
+    ("seed-huge", {"messages": HI, "seed": 2**64}, "'seed' must be an integer"),
+]
+
+
+def post(server, path: str, body) -> tuple[int, dict]:
+    import urllib.error
+    import urllib.request
+
+    data = body if isinstance(body, bytes) else json.dumps({"model": "tiny", **body}).encode()
+    request = urllib.request.Request(server.base_url + path, data=data, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+@pytest.fixture(scope="module")
+def server(tiny_model_dir):
+    from sftflow.serve.launch import free_port, start_server
+
+    with start_server(str(tiny_model_dir), port=free_port(), name="tiny", backend="transformers",
+                      ready_timeout=120) as running:
+        yield running
+
+
+@pytest.mark.parametrize("body, fragment", [c[1:] for c in REQUEST_CASES], ids=[c[0] for c in REQUEST_CASES])
+def test_hostile_requests_second_round(server, body, fragment):
+    status, answer = post(server, "/chat/completions", body)
+    assert status == 400 and fragment in answer["error"]["message"], answer
+    status, _ = post(server, "/chat/completions", {"messages": HI, "max_tokens": 2})
+    assert status == 200  # and the server goes on
+
+
+def test_an_empty_prompt_is_a_400_and_a_tiny_temperature_is_greedy(server):
+    status, answer = post(server, "/completions", {"prompt": "", "max_tokens": 2})
+    assert status == 400 and "the prompt is empty" in answer["error"]["message"]
+    status, tiny = post(server, "/chat/completions", {"messages": HI, "max_tokens": 6, "temperature": 1e-39})
+    status_greedy, greedy = post(server, "/chat/completions", {"messages": HI, "max_tokens": 6, "temperature": 0})
+    assert status == status_greedy == 200
+    assert tiny["choices"][0]["message"]["content"] == greedy["choices"][0]["message"]["content"]
+
+
+def test_a_seed_is_honoured(server):
+    body = {"messages": HI, "max_tokens": 8, "temperature": 1.0, "seed": 1234}
+    answers = [post(server, "/chat/completions", body)[1]["choices"][0]["message"]["content"] for _ in range(3)]
+    assert answers[0] == answers[1] == answers[2]

@@ -19,7 +19,15 @@ import traceback
 import uuid
 from functools import cache
 
-from sftflow.serve.requests import MAX_BODY, RequestError, check_key, check_request, message_text, stop_strings
+from sftflow.serve.requests import (
+    MAX_BODY,
+    MIN_TEMPERATURE,
+    RequestError,
+    check_key,
+    check_request,
+    message_text,
+    stop_strings,
+)
 
 KEY_ENV = "SFTFLOW_SERVE_KEY"
 LOAD_FAILED = "[sftflow] cannot load the model"  # the line the parent shows when the server gives up
@@ -59,6 +67,8 @@ class Engine:
 
     def budget(self, ids: list[int], body: dict) -> int:
         """max_tokens for this prompt: asked for, or what the context leaves (at most DEFAULT_MAX_TOKENS)."""
+        if not ids:
+            raise RequestError(400, "the prompt is empty", "prompt")
         left = self.context - len(ids)
         asked = body.get("max_completion_tokens") or body.get("max_tokens")
         if left < 1 or (asked is not None and asked > left):
@@ -78,8 +88,10 @@ class Engine:
 
         streamer = counting_streamer_class()(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
         temperature = body.get("temperature", 1.0)
-        sampling = {"do_sample": temperature > 0, **({"temperature": temperature, "top_p": body.get("top_p", 1.0)}
-                                                     if temperature > 0 else {})}
+        sample = temperature >= MIN_TEMPERATURE  # 1e-39 would overflow the logits: greedy is what it means
+        sampling = {"do_sample": sample, **({"temperature": temperature, "top_p": body.get("top_p", 1.0)}
+                                            if sample else {})}
+        seed = body.get("seed")
         kwargs = {"input_ids": torch.tensor([ids]), "attention_mask": torch.ones(1, len(ids), dtype=torch.long),
                   "max_new_tokens": max_tokens, "streamer": streamer, "pad_token_id": self.pad_id(),
                   "stopping_criteria": StoppingCriteriaList([Cancelled()]), **sampling}
@@ -89,6 +101,8 @@ class Engine:
         def run():
             with self.lock, torch.inference_mode():
                 try:
+                    if seed is not None:  # under the lock: the same seed and request give the same answer
+                        torch.manual_seed(seed)
                     self.model.generate(**kwargs)
                 except Exception:  # noqa: BLE001 - the client gets a cut answer; the server goes on
                     traceback.print_exc()
@@ -266,6 +280,8 @@ async def read_json(request):
         return json.loads(b"".join(chunks))
     except ValueError as e:
         raise RequestError(400, f"the request body is not valid JSON: {e}") from None
+    except RecursionError:
+        raise RequestError(400, "the request body is nested too deeply") from None
 
 
 def exit_with_parent() -> None:

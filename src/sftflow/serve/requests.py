@@ -8,6 +8,10 @@ import hmac
 
 ROLES = ("system", "user", "assistant", "tool")
 MAX_BODY = 16 * 1024 * 1024
+# transformers' stop-string tables grow with vocabulary x stop length: 4 stops of 20,000 characters took the
+# server to 23 GB. 256 characters in all keep them to tens of MB (bench/serve_hostile.py measures the peak).
+MAX_STOP_CHARS = 256
+MIN_TEMPERATURE = 1e-5  # below it, sampling is greedy decoding in all but overflow: logits / 1e-39 are inf
 # What the fallback honours; anything else would be silently ignored, so it is refused (vLLM serves the rest).
 FIELDS = {"model", "messages", "prompt", "max_tokens", "max_completion_tokens", "temperature", "top_p", "n",
           "stream", "stream_options", "stop", "user", "seed"}
@@ -66,6 +70,12 @@ def check_request(body, name: str, chat: bool) -> dict:
     if stop is not None and not (isinstance(stop, str) and stop or isinstance(stop, list) and 0 < len(stop) <= 4
                                  and all(isinstance(s, str) and s for s in stop)):
         raise RequestError(400, "'stop' must be a non-empty string or a list of up to 4 of them", "stop")
+    if stop is not None and sum(map(len, stop_strings(body))) > MAX_STOP_CHARS:
+        raise RequestError(400, f"the stop strings have {sum(map(len, stop_strings(body))):,} characters in all; "
+                           f"this server's limit is {MAX_STOP_CHARS}", "stop")
+    seed = body.get("seed")
+    if seed is not None and (type(seed) is not int or not 0 <= seed < 2**63):
+        raise RequestError(400, f"'seed' must be an integer in [0, 2^63), got {seed!r}", "seed")
     return body
 
 
