@@ -78,11 +78,41 @@ CASES = [
     ("override-inf", lambda ws: ["train", ws.config(), "--learning_rate", ".inf"], "'learning_rate' is inf"),
     ("override-nan-section", lambda ws: ["config", "check", ws.config(), "--eval.temperature", ".nan"],
      "'eval.temperature' is nan"),
+    # ---------------------------------------------------------------- templates: what any filter or method builds
+    ("template-join-huge", lambda ws: ["data", "preview", _template(ws, "{{ ([sql] * 1000) | join('x' * 100000) }}")],
+     "join() would make"),
+    ("template-method-join", lambda ws: ["data", "preview", _template(ws, "{{ ('y' * 100000).join([sql] * 1000) }}")],
+     "join() would make"),
+    ("template-replace-huge", lambda ws: ["data", "preview", _template(ws, "{{ sql | replace('', 'z' * 10000) }}")],
+     "replace() would make"),
+    ("template-method-replace", lambda ws: ["data", "preview", _template(ws, "{{ sql.replace('', 'z' * 10000) }}")],
+     "replace() would make"),
+    ("template-indent-string", lambda ws: ["data", "preview", _template(
+        ws, "{{ ('a\n' * 400000) | indent('w' * 1000) }}")], "indent() would make"),
+    ("template-wordwrap", lambda ws: ["data", "preview", _template(
+        ws, "{{ ('a ' * 400000) | wordwrap(2, wrapstring='q' * 100) }}")], "wordwrap() would make"),
+    ("template-null-column", lambda ws: ["data", "preview", _null_rows(ws)],
+     "prints a null value on row 0 (null columns: sql_prompt)"),
     # ---------------------------------------------------------------- the environment: one line, exit 2
     ("config-unreadable", lambda ws: ["config", "check", _unreadable(ws)], "ermission denied"),
     ("output-dir-below-a-file", lambda ws: ["train", ws.config(output_dir=ws.file("afile", "x") + "/run")],
      "Not a directory"),
 ]
+
+
+def _template(ws: Workspace, user: str) -> str:
+    folder = ws.path / "prompts"
+    folder.mkdir(exist_ok=True)
+    (folder / "user.jinja").write_text(user)
+    (folder / "assistant.jinja").write_text("{{ sql }}")
+    return ws.config(prompts_path=str(folder))
+
+
+def _null_rows(ws: Workspace) -> str:
+    rows = [{**ROW, "sql_prompt": None}] * 8
+    ws.data_file("nulls/train.jsonl", rows)
+    ws.data_file("nulls/test.jsonl", rows[:2])
+    return ws.config(dataset_name=str(ws.path / "nulls"))
 
 
 def _unreadable(ws: Workspace) -> str:

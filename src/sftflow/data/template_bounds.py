@@ -5,9 +5,10 @@ internals, not from running for minutes or building gigabyte strings, so each ro
 - time and memory: a SIGALRM timer ticks while a row renders and ends the render past RENDER_TIMEOUT_S, or
   once the process has grown by RENDER_MEMORY_BYTES. Python runs signal handlers between bytecodes, so loops
   and recursion end; signals reach the main thread only, so elsewhere a render has no time or memory bound.
-- single C calls no timer interrupts: `*`, `**`, `+`, `%`, str.format and the width arguments of center,
-  ljust, rjust, zfill, expandtabs and indent refuse a result past MAX_MESSAGE_CHARS (or MAX_INT_BITS) before
-  it is computed.
+- single C calls no timer interrupts: `*`, `**`, `+`, `%`, str.format, the width arguments of center,
+  ljust, rjust, zfill, expandtabs and indent, and every filter and every method of a string, list or dict
+  (`estimate`: exact for replace and join, a bound from the argument sizes for the rest) refuse a result past
+  MAX_MESSAGE_CHARS (or MAX_INT_BITS) before it is computed.
 - output: a message stops at MAX_MESSAGE_CHARS.
 - loading: nothing runs (no constant folding), and include/import/extends are refused.
 """
@@ -104,6 +105,46 @@ def _format_filter(value, *args, **kwargs):
 BOUNDED_FILTERS = {"center": _width_filter("center"), "indent": _width_filter("indent"), "format": _format_filter}
 
 
+def _size(value) -> int:
+    """Characters of a string; characters and items of a list or tuple (one level); 0 for anything else."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, (list, tuple)):
+        return len(value) + sum(len(item) for item in value if isinstance(item, str))
+    return 0
+
+
+def estimate(name: str, receiver, others: list) -> int:
+    """An upper bound of what a filter or method called `name` on `receiver` with `others` can build, before it
+    runs. Exact for replace and join (the usual ways to grow a string); for every other call, the receiver's size
+    times one plus the longest other argument: each character of the input is at most replaced by an argument."""
+    strings = [o for o in others if isinstance(o, str)]
+    if name == "replace" and isinstance(receiver, str) and len(strings) >= 2:
+        old, new = strings[:2]
+        count = receiver.count(old) if old else len(receiver) + 1
+        return len(receiver) + count * max(0, len(new) - len(old))
+    if name == "join":
+        sequence, separator = (others[0], receiver) if isinstance(receiver, str) and others else (receiver, None)
+        separator = separator if separator is not None else (strings[0] if strings else "")
+        if isinstance(sequence, (list, tuple)):
+            return sum(len(str(item)) for item in sequence) + len(separator) * len(sequence)
+    return _size(receiver) * (1 + max(map(len, strings), default=0))
+
+
+def bounded_filter(name: str, original):
+    """Every filter, checked by `estimate` before it runs (Jinja's pass_context/pass_environment marks kept)."""
+    import functools
+
+    @functools.wraps(original)
+    def bounded(*args, **kwargs):
+        values = [a for a in args if not hasattr(a, "environment") and not hasattr(a, "filters")]  # not ctx/env
+        if values:
+            _check_size(estimate(name, values[0], [*values[1:], *kwargs.values()]), f"{name}()")
+        return original(*args, **kwargs)
+
+    return bounded
+
+
 class BoundedEnvironment(ImmutableSandboxedEnvironment):
     """The sandbox, plus checks on the operations that can build a huge value in one step."""
 
@@ -114,8 +155,11 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context, __obj, *args, **kwargs):  # Jinja's signature: the prefixes avoid clashes
-        if isinstance(getattr(__obj, "__self__", None), str) and getattr(__obj, "__name__", "") in _WIDTH_METHODS:
-            _check_widths(f"{__obj.__name__}()", (*args, *kwargs.values()))
+        receiver, name = getattr(__obj, "__self__", None), getattr(__obj, "__name__", "")
+        if isinstance(receiver, str) and name in _WIDTH_METHODS:
+            _check_widths(f"{name}()", (*args, *kwargs.values()))
+        if isinstance(receiver, (str, list, tuple, dict)):  # every method of a value the template holds
+            _check_size(estimate(name, receiver, [*args, *kwargs.values()]), f"{name}()")
         return super().call(__context, __obj, *args, **kwargs)
 
     def wrap_str_format(self, value):

@@ -17,6 +17,7 @@ from sftflow.data.template_bounds import (
     BoundedEnvironment,
     LimitExceeded,
     RowBudget,
+    bounded_filter,
     refused_tag,
     render_text,
 )
@@ -57,10 +58,21 @@ FILTERS = {"format_sql": format_sql, "fence": fence, "squash": squash, "choices"
 def _environment() -> BoundedEnvironment:
     # optimized=False: Jinja would otherwise evaluate constant expressions when loading, outside every bound
     env = BoundedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False,
-                             optimized=False)
+                             optimized=False, finalize=_no_null)  # a null printed as "None" reached the prompt
     env.filters.update(BOUNDED_FILTERS)
     env.filters.update(FILTERS)
+    env.filters.update({name: bounded_filter(name, f) for name, f in env.filters.items()})
     return env
+
+
+class NullValue(Exception):
+    """A template printed a null value."""
+
+
+def _no_null(value):
+    if value is None:
+        raise NullValue
+    return value
 
 
 @dataclass
@@ -114,6 +126,10 @@ class PromptTemplates:
                 return render_text(self._compiled[role], {**row, "row": row})
             finally:
                 budget.inside = False
+        except NullValue:
+            nulls = ", ".join(k for k, v in row.items() if v is None) or "none of them: a computed value"
+            raise UserError(f"template '{role}' prints a null value on row {index} (null columns: {nulls}); fill "
+                            "them, or write {{ column or '' }} where empty is meant", self.where(role)) from None
         except UndefinedError as e:
             columns = ", ".join(row)
             raise UserError(f"template '{role}' names a missing column or field: {e.message} "
