@@ -52,7 +52,16 @@ def write_json(path: Path, data) -> None:
 
 def read_manifest(run_dir: Path) -> dict | None:
     path = Path(run_dir) / MANIFEST
-    return json.loads(path.read_text()) if path.is_file() else None
+    if not path.is_file():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as e:  # truncated by a full disk, or edited by hand
+        raise UserError(f"the run's manifest is damaged ({' '.join(str(e).split())[:120]}); restore it or start "
+                        "the run in another output_dir", str(path)) from None
+    if not isinstance(manifest, dict):
+        raise UserError("the run's manifest is not a JSON object", str(path))
+    return manifest
 
 
 def update_manifest(run_dir: Path, **changes) -> dict:

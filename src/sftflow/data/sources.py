@@ -31,10 +31,16 @@ def load_local(path: Path):
         if (path / "dataset_dict.json").exists() or (path / "state.json").exists():
             loaded = load_from_disk(str(path))
             return loaded if isinstance(loaded, DatasetDict) else DatasetDict(train=loaded)
-        files = sorted(p for p in path.iterdir() if p.suffix in LOCAL_FORMATS)
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() in LOCAL_FORMATS)
         if not files:
             raise UserError("folder holds no jsonl/json/csv/parquet files and no saved dataset", str(path))
-        return DatasetDict({p.stem: read_file(p) for p in files})
+        by_split: dict[str, Path] = {}
+        for file in files:  # train.jsonl beside train.json: one of them was dropped silently
+            if file.stem in by_split:
+                raise UserError(f"two files for the split '{file.stem}': {by_split[file.stem].name} and {file.name}; "
+                                "keep one (or rename the other to another split)", str(path))
+            by_split[file.stem] = file
+        return DatasetDict({stem: read_file(file) for stem, file in by_split.items()})
     return DatasetDict(train=read_file(path))
 
 
@@ -63,9 +69,23 @@ def read_file(path: Path):
 
 def _read_json_rows(path: Path) -> list[dict]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise UserError(f"cannot read data file: {e}", str(path)) from e
+        data = path.read_bytes()
+    except OSError as e:
+        raise UserError(f"cannot read data file: {e.strerror}", str(path)) from e
+    if data[:2] == b"\x1f\x8b":
+        raise UserError("the file is gzip-compressed: decompress it first (gunzip)", str(path))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise UserError(f"cannot read data file: not UTF-8 text (byte {e.start}): save it as UTF-8",
+                        str(path)) from None
+    try:
+        return _parse_json_rows(path, text)
+    except RecursionError:
+        raise UserError("a row is nested too deeply to read", str(path)) from None
+
+
+def _parse_json_rows(path: Path, text: str) -> list[dict]:
     if path.suffix.lower() == ".json" and text.lstrip().startswith("["):
         try:
             rows = json.loads(text)

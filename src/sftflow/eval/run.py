@@ -105,9 +105,12 @@ def kept_answers(out: Path, key: str, n: int, generate_missing) -> list[str]:
     for line in path.read_text(encoding="utf-8").splitlines() if path.is_file() else []:
         try:
             record = json.loads(line)
-        except ValueError:
-            continue  # a line cut by a crash
-        if record.get("key") == key and 0 <= record.get("index", -1) < n:
+        except (ValueError, RecursionError):
+            continue  # a line cut by a crash: that answer is generated again
+        if not isinstance(record, dict) or type(record.get("index")) is not int or \
+                not isinstance(record.get("answer"), str):
+            continue  # not a line this eval wrote
+        if record.get("key") == key and 0 <= record["index"] < n:
             done[record["index"]] = record["answer"]
     todo = [i for i in range(n) if i not in done]
     if done:

@@ -42,6 +42,8 @@ def add_arguments(parser) -> None:
 def run(config, args) -> int:
     from sftflow.export.serve import serve
 
+    if not 0 <= args.port <= 65535:
+        raise UserError(f"--port must be between 0 (any free port) and 65535, got {args.port}", WHERE)
     if args.extra:  # export takes no config overrides: --key value pairs would be silently ignored
         raise UserError(f"unknown arguments: {' '.join(args.extra)}", "command line")
     if args.format is None:

@@ -30,6 +30,15 @@ class StaticHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # the page loads dozens of files: keep the terminal for the URL
         pass
 
+    def translate_path(self, path: str) -> str:
+        """The file under the served folder, or a path that does not exist: a symbolic link that leads out of the
+        folder (to ~/.ssh, to /etc) is not followed, whatever the build holds."""
+        translated = super().translate_path(path)
+        root = Path(self.directory).resolve()
+        if not Path(translated).resolve().is_relative_to(root):
+            return str(root / ".sftflow-refused-outside-link")  # answered 404
+        return translated
+
 
 def check_folder(folder: Path, where: str | None) -> Path:
     folder = Path(folder).expanduser().resolve()

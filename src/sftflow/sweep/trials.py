@@ -111,7 +111,7 @@ class Sweep:
             lock.acquire(timeout=0)
         except Timeout:
             raise UserError(f"another sweep is running in {self.out} (it holds {self.out / '.sweep.lock'})") from None
-        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        optuna.logging.set_verbosity(optuna.logging.ERROR)  # a failed trial is one line of ours
         kind = json.dumps({"grid": grid, "space": space, "metric": self.metric}, sort_keys=True)
         storage = f"sqlite:///{(self.out / STORAGE).resolve()}"
         direction = "maximize" if self.metric else "minimize"
@@ -123,8 +123,14 @@ class Sweep:
         study.set_user_attr("kind", kind)
         for stale in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):  # killed mid-trial
             study.tell(stale.number, state=TrialState.FAIL)  # this process holds the folder: nobody else runs it
-            study.enqueue_trial(stale.params)
             print(f"[sftflow] sweep: trial {stale.number} was cut off; it runs again")
+        # failed and cut-off points run again (once per rerun): a grid sampler would count them as visited
+        settled = [t.params for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,
+                                                                                 TrialState.WAITING))]
+        for failed in study.get_trials(deepcopy=False, states=(TrialState.FAIL,)):
+            if failed.params and failed.params not in settled:
+                study.enqueue_trial(failed.params)
+                settled.append(failed.params)
         sampler = optuna.samplers.GridSampler(grid, seed=0) if grid else \
             optuna.samplers.TPESampler(seed=int(self.config.sft.get("seed", 42)))
         study = optuna.load_study(study_name="sweep", storage=storage, sampler=sampler)

@@ -39,3 +39,21 @@ def test_a_folder_that_is_no_build_and_a_busy_port_are_user_errors(build, tmp_pa
         taken.listen()
         with pytest.raises(UserError, match="choose another --port"), serving(build, taken.getsockname()[1]):
             pass
+
+
+def test_symbolic_links_out_of_the_folder_are_not_followed(build, tmp_path_factory):
+    import os
+    import urllib.error
+
+    secret = tmp_path_factory.mktemp("outside") / "id_rsa"
+    secret.write_text("PRIVATE KEY")
+    os.symlink(secret, build / "key.txt")
+    os.symlink(secret.parent, build / "home")
+    (build / "inside.txt").write_text("ok")
+    os.symlink(build / "inside.txt", build / "alias.txt")  # a link that stays inside is served
+    with serving(build) as url:
+        for path in ("key.txt", "home/id_rsa"):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(url + path, timeout=5)
+            assert refused.value.code == 404
+        assert urllib.request.urlopen(url + "alias.txt", timeout=5).read() == b"ok"
