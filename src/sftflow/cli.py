@@ -2,6 +2,7 @@
 a user error is one message and exit status 2 (`--debug` shows the traceback)."""
 
 import argparse
+import re
 import sys
 import warnings
 from importlib import import_module
@@ -9,6 +10,7 @@ from importlib import import_module
 from sftflow.device import quiet_openmp
 from sftflow.errors import UserError
 
+OS_ERROR_TEXT = re.compile(r"\(os error \d+\)")
 EPILOG = "Any other --key value pair overrides that key of the config file (sections: --eval.batch_size 8)."
 VERBS = {
     "run": "sftflow.commands.run",
@@ -64,6 +66,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sftflow: interrupted", file=sys.stderr)
         return 130
+    except Exception as e:
+        # libraries written in Rust (safetensors, tokenizers) report a full disk as their own error type with
+        # "(os error 28)" in the text: the same environment fault as an OSError, so the same one line
+        if not OS_ERROR_TEXT.search(str(e)) or getattr(args, "debug", False):
+            raise
+        print(f"sftflow: error: {describe(e)}", file=sys.stderr)
+        return 2
 
 
 def describe(error: Exception) -> str:

@@ -284,3 +284,52 @@ def test_a_seed_is_honoured(server):
     body = {"messages": HI, "max_tokens": 8, "temperature": 1.0, "seed": 1234}
     answers = [post(server, "/chat/completions", body)[1]["choices"][0]["message"]["content"] for _ in range(3)]
     assert answers[0] == answers[1] == answers[2]
+
+
+# ---------------------------------------------------------------- fault injection: a full disk, kill -9
+def _merge_child(config: str, limit_bytes: int | None = None):
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    def full_disk():  # the file-size limit stands in for a full disk: a write past it fails with EFBIG
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, limit_bytes))
+
+    return subprocess.Popen([sys.executable, "-m", "sftflow", "merge", config], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, preexec_fn=full_disk if limit_bytes else None)
+
+
+def test_a_disk_that_fills_during_merge_is_one_line_and_leaves_nothing_half_written(workspace):  # noqa: F811
+    run = workspace.trained()
+    config = workspace.config(output_dir=str(run))
+    before = snapshot(workspace.path)
+    merge = _merge_child(config, limit_bytes=32 * 1024)  # the tiny model's weights are larger
+    _, err = merge.communicate(timeout=300)
+    lines = [line for line in err.splitlines() if line.startswith("sftflow:")]  # (a library's warnings above it)
+    assert merge.returncode == 2 and len(lines) == 1 and "File too large" in lines[0], err[-3000:]
+    assert "Traceback" not in err
+    assert snapshot(workspace.path) == before  # no merged/, no partial folder, nothing changed
+
+
+def _weights(folder) -> dict:
+    return {k: v for k, v in snapshot(folder).items() if k != "merge_manifest.json"}  # the manifest has a date
+
+
+@pytest.mark.parametrize("after_s", [0.5, 1.5, 3.0])
+def test_kill_9_during_merge_keeps_the_previous_output_and_a_rerun_succeeds(workspace, after_s):  # noqa: F811
+    import signal
+    import time
+
+    run = workspace.trained()
+    config = workspace.config(output_dir=str(run))
+    assert main(["merge", config]) == 0
+    merged = _weights(run / "merged")
+    child = _merge_child(config)  # the same merge again: it replaces merged/ through folders of its own
+    time.sleep(after_s)
+    child.send_signal(signal.SIGKILL)
+    child.communicate(timeout=60)
+    assert _weights(run / "merged") == merged  # the previous output whole, whenever the kill came
+    assert main(["merge", config]) == 0 and _weights(run / "merged") == merged
+    assert not [p for p in run.iterdir() if ".partial-" in p.name]  # the next run removed the killed one's
