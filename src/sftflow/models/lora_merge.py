@@ -65,11 +65,13 @@ def merge_adapter(adapter: Path, base: str | None, out: Path, overwrite: bool, p
         prompts = parity_prompts(tokenizer)
         reference = logits(model, prompts) if parity_check else None
         merged = model.merge_and_unload()
-        checks = {"merge": compare(logits(merged, prompts), reference, "float32")} if parity_check else {}
+        layers = getattr(merged.config.get_text_config(), "num_hidden_layers", 1)
+        checks = {"merge": compare(logits(merged, prompts), reference, "float32", layers)} if parity_check else {}
         save_merged(merged.to(_torch_dtype(source.dtype)), tokenizer, partial)
         del model, merged
         if parity_check:
-            checks["written"] = compare(logits(_load(str(partial), source, where), prompts), reference, source.dtype)
+            checks["written"] = compare(logits(_load(str(partial), source, where), prompts), reference, source.dtype,
+                                        layers)
         parity = report_parity(checks, len(prompts), where) if parity_check else {"checked": False}
         manifest = merge_manifest(source, parity, rd.chat_template_hash(tokenizer))
         rd.write_json(partial / MERGE_MANIFEST, manifest)

@@ -56,7 +56,7 @@ def test_merged_logits_equal_the_adapter_models(merged, lora_adapter, tiny_model
         assert (a - b).abs().max() > 1e-2  # the adapter really changes the model: parity is not trivial
     manifest = json.loads((out / MERGE_MANIFEST).read_text())
     parity = manifest["parity"]
-    assert parity["passed"] is True and parity["merge"]["max_abs_diff"] < 1e-4 and parity["merge"]["atol"] == 1e-4
+    assert parity["passed"] is True and parity["merge"]["max_abs_diff"] < parity["merge"]["tolerance"] < 1e-3
     assert parity["written"]["dtype"] == "float32" and parity["written"]["max_abs_diff"] < 1e-4
     assert manifest["dtype"] == "float32" and manifest["sources"]["base_model"] == str(tiny_model_dir)
     template = (lora_adapter / "chat_template.jinja").read_text()
