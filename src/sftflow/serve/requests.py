@@ -9,8 +9,8 @@ import hmac
 ROLES = ("system", "user", "assistant", "tool")
 MAX_BODY = 16 * 1024 * 1024
 # transformers' stop-string tables grow with vocabulary x stop length: 4 stops of 20,000 characters took the
-# server to 23 GB. 256 characters in all keep them to tens of MB (bench/serve_hostile.py measures the peak).
-MAX_STOP_CHARS = 256
+# server to 23 GB; 4 x 64 characters still cost 127 MiB. 128 characters in all (bench/serve_hostile.py: the peak).
+MAX_STOP_CHARS = 128
 MIN_TEMPERATURE = 1e-5  # below it, sampling is greedy decoding in all but overflow: logits / 1e-39 are inf
 # What the fallback honours; anything else would be silently ignored, so it is refused (vLLM serves the rest).
 FIELDS = {"model", "messages", "prompt", "max_tokens", "max_completion_tokens", "temperature", "top_p", "n",
