@@ -333,3 +333,27 @@ def test_kill_9_during_merge_keeps_the_previous_output_and_a_rerun_succeeds(work
     assert _weights(run / "merged") == merged  # the previous output whole, whenever the kill came
     assert main(["merge", config]) == 0 and _weights(run / "merged") == merged
     assert not [p for p in run.iterdir() if ".partial-" in p.name]  # the next run removed the killed one's
+
+
+def test_kill_9_during_export_keeps_the_previous_export_and_a_rerun_succeeds(workspace):  # noqa: F811
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    run, out = workspace.trained(), workspace.path / "onnx"
+    (workspace.path / "onnx.partial").mkdir()  # the user's own folder with the name the old code removed
+    (workspace.path / "onnx.partial" / "notes.txt").write_text("mine")
+    command = ["export", str(run), "--format", "onnx", "--out", str(out)]
+    assert main(command) == 0
+    exported = snapshot(out)
+    child = subprocess.Popen([sys.executable, "-m", "sftflow", *command, "--overwrite"], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not list(workspace.path.glob(".onnx.partial-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # kill it once its staging folder exists: mid-export
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=60)
+    assert snapshot(out) == exported and (workspace.path / "onnx.partial" / "notes.txt").read_text() == "mine"
+    assert main([*command, "--overwrite"]) == 0
+    assert (out / "export.json").is_file() and not list(workspace.path.glob(".onnx.partial-*"))
