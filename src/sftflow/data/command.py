@@ -1,4 +1,4 @@
-"""`sftflow data preview|dedup|contamination|filter|stats|mix|synth CONFIG`: inspect and curate the data."""
+"""`sftflow data preview|explore|dedup|contamination|filter|stats|mix|synth CONFIG`: inspect and curate the data."""
 
 import os
 from pathlib import Path
@@ -20,6 +20,9 @@ def add_arguments(parser) -> None:
 
     preview = command("preview", "rendered examples with trained tokens marked, token-length statistics")
     preview.add_argument("-n", type=int, default=3, help="examples to print (default 3)")
+    explore = command("explore", "topics: rows clustered (TF-IDF + SVD, k-means), labelled, per split, on a map "
+                      "(PNG + HTML); test topics with no training rows flagged")
+    explore.add_argument("--clusters", type=int, help="number of topics (default: chosen by silhouette, 2-20)")
     dedup = command("dedup", "exact and near (MinHash LSH) duplicates removed, clusters reported")
     contamination = command("contamination", "train rows overlapping validation/test, listed; --drop removes them")
     filters = command("filter", "rule-based filters with a report of what each rule removed")
@@ -39,7 +42,7 @@ def add_arguments(parser) -> None:
         sub.add_argument(f"--{prefix}concurrency", type=int, default=4)
     filters.add_argument("--judge-template", help="Jinja file asking the endpoint to score a row (LLM as judge)")
     filters.add_argument("--judge-threshold", type=float, default=7.0, help="keep rows scored at least this")
-    for sub in (dedup, contamination, filters):
+    for sub in (dedup, contamination, filters, explore):
         sub.add_argument("--fields", help="comma-separated columns compared/checked (default: the rendered text)")
     for sub in (dedup, filters):
         sub.add_argument("--split", default="train")
@@ -72,6 +75,12 @@ def run(config, args) -> int:
 
 def _fields(args) -> list[str] | None:
     return args.fields.split(",") if getattr(args, "fields", None) else None
+
+
+def explore(config, args, out: Path) -> None:
+    from sftflow.data.explore import explore as explore_topics
+
+    explore_topics(config, out, args.clusters, _fields(args))
 
 
 def dedup(config, args, out: Path) -> None:
@@ -119,8 +128,8 @@ def synth(config, args, out: Path) -> None:
                  args.concurrency, args.validate)
 
 
-SUBCOMMANDS = {"dedup": dedup, "contamination": contamination, "filter": filter_rows, "stats": stats, "mix": mix,
-               "synth": synth}
+SUBCOMMANDS = {"explore": explore, "dedup": dedup, "contamination": contamination, "filter": filter_rows,
+               "stats": stats, "mix": mix, "synth": synth}
 
 
 def _endpoint(url: str | None) -> str:
