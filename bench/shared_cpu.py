@@ -12,6 +12,7 @@ Policies (--policies; torch imported before sftflow could set anything, except f
   default   libgomp's default: a waiting thread spins (GOMP_SPINCOUNT 300,000 iterations), then sleeps
   sftflow   `python -m sftflow`, which sets GOMP_SPINCOUNT=10000 when the user has not chosen: spin briefly, sleep
   passive   OMP_WAIT_POLICY=PASSIVE: sleep at once
+  spinN     GOMP_SPINCOUNT=N
 Competitor (started before each "shared" case, stopped after): `matmul`, another PyTorch process multiplying 512x512
 fp32 matrices on all cores with the default policy (a second training job); `python`, one pure-Python busy loop per
 core (a build, a test run).
@@ -58,8 +59,10 @@ POLICIES = {"default": {}, "sftflow": {"GOMP_SPINCOUNT": "10000"}, "passive": {"
 
 
 def child_env(policy: str) -> dict[str, str]:
+    """The policy's environment; `spinN` is GOMP_SPINCOUNT=N."""
     drop = ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "SFTFLOW_SET_GOMP_SPINCOUNT")
-    return {**{k: v for k, v in os.environ.items() if k not in drop}, **POLICIES[policy]}
+    chosen = {"GOMP_SPINCOUNT": policy[4:]} if policy.startswith("spin") else POLICIES[policy]
+    return {**{k: v for k, v in os.environ.items() if k not in drop}, **chosen}
 
 
 def train(policy: str, config: Path, work: Path) -> float:
