@@ -2,8 +2,8 @@
 
 Prompt templates are user code run on every row of a dataset. Jinja's sandbox keeps them away from Python's
 internals, not from running for minutes or building gigabyte strings, so each row renders under bounds:
-- time and memory: a SIGALRM timer ticks while a row renders and ends the render past RENDER_TIMEOUT_S, or
-  once the process has grown by RENDER_MEMORY_BYTES. Python runs signal handlers between bytecodes, so loops
+- time and memory: a SIGALRM timer ticks while a row renders and ends the render past RENDER_TIMEOUT_S of CPU
+  time, or once the process has grown by RENDER_MEMORY_BYTES. Python runs signal handlers between bytecodes, so loops
   and recursion end; signals reach the main thread only, so elsewhere a render has no time or memory bound.
 - single C calls no timer interrupts: `*`, `**`, `+`, `%`, str.format, the width arguments of center,
   ljust, rjust, zfill, expandtabs and indent, and every filter and every method of a string, list or dict
@@ -202,7 +202,8 @@ class RowBudget:
     def __enter__(self) -> "RowBudget":
         global _current
         if _claim_alarm():
-            self.deadline, _current = time.monotonic() + RENDER_TIMEOUT_S, self
+            # CPU time of this (the main) thread: a loaded machine slows an honest row's wall clock, not its CPU time
+            self.deadline, _current = time.thread_time() + RENDER_TIMEOUT_S, self
             previous = signal.setitimer(signal.ITIMER_REAL, TICK_S, TICK_S)
             self.timed = previous[0] == 0
             if not self.timed:  # someone else's timer is running: leave it, and go without
@@ -218,8 +219,8 @@ class RowBudget:
 
     def check(self) -> None:
         """Called on each tick: stop a render that is past its time or has grown the process too much."""
-        if time.monotonic() > self.deadline:
-            raise LimitExceeded(f"the render took longer than {RENDER_TIMEOUT_S:g} s")
+        if time.thread_time() > self.deadline:
+            raise LimitExceeded(f"the render took more than {RENDER_TIMEOUT_S:g} s of CPU time")
         resident = _resident_bytes()
         if self.baseline is None or resident is None:
             self.baseline = resident  # the first tick's size: growth is measured from there
