@@ -104,6 +104,12 @@ def test_kill_9_during_a_sweep_keeps_the_finished_trial_and_reruns_the_cut_one(m
     (["--search", "2", "--space", "learning_rate=1:0"], "LO < HI"),
     (["--methods", "lora,magic"], "unknown method magic"),
     (["--lr-range", "--lr-min", "1", "--lr-max", "0.1"], "0 < min < max"),
+    (["--lr-range", "--lr-max", "inf"], "must be finite"),
+    (["--lr-range", "--lr-min", "nan"], "must be finite"),
+    (["--grid", "lora_r=2,4", "--max-minutes", "-1"], "--max-minutes must be a positive number"),
+    (["--grid", "lora_r=2,4", "--steps", "0"], "--steps must be at least 1"),
+    (["--search", "0", "--space", "learning_rate=1e-5:1e-3"], "N >= 1"),
+    (["--grid", "lora_r=2", "--space", "learning_rate=1e-5:1e-3"], "--space goes with --search"),
 ])
 def test_bad_sweeps_are_one_line_before_anything_trains(make_config, tmp_path, args, fragment):
     result = sweep(make_config(), *args, "--out", tmp_path / "sw")

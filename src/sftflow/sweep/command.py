@@ -1,5 +1,6 @@
 """`sftflow sweep CONFIG --lr-range | --grid KEY=V1,V2 ... | --search N --space KEY=LO:HI[:log] ... | --methods ...`."""
 
+import math
 from pathlib import Path
 
 from sftflow.errors import UserError
@@ -37,11 +38,13 @@ def run(config, args) -> int:
     out = Path(args.out) if args.out else config.output_dir().with_name(config.output_dir().name + "-sweep")
     if args.steps is not None and args.steps < 1:
         raise UserError(f"--steps must be at least 1, got {args.steps}")
+    if args.max_minutes is not None and not 0 < args.max_minutes < math.inf:
+        raise UserError(f"--max-minutes must be a positive number, got {args.max_minutes}")
     if args.lr_range:
         from sftflow.sweep.lr_range import range_test
 
-        if not 0 < args.lr_min < args.lr_max:
-            raise UserError(f"--lr-min and --lr-max must be 0 < min < max, got {args.lr_min} and {args.lr_max}")
+        if not 0 < args.lr_min < args.lr_max < math.inf:
+            raise UserError(f"--lr-min and --lr-max must be finite, 0 < min < max, got {args.lr_min} and {args.lr_max}")
         range_test(config, args.config, out / "lr-range", args.lr_min, args.lr_max, args.steps or 60, args.overrides)
         return 0
     from sftflow.sweep.trials import Sweep, parse_grid, parse_space
