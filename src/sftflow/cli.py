@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         args, extra = build_parser().parse_known_args(argv)
         return run_verb(args, extra)
     except (UserError, OSError) as e:  # an OSError is the environment the user gave: a full disk, a read-only folder
-        if getattr(args, "debug", False) or (args is None and "--debug" in argv):
+        if debugging(args, argv):
             raise
         print(f"sftflow: error: {describe(e)}", file=sys.stderr)
         return 2
@@ -69,10 +69,15 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:
         # libraries written in Rust (safetensors, tokenizers) report a full disk as their own error type with
         # "(os error 28)" in the text: the same environment fault as an OSError, so the same one line
-        if not OS_ERROR_TEXT.search(str(e)) or getattr(args, "debug", False):
+        if not OS_ERROR_TEXT.search(str(e)) or debugging(args, argv):
             raise
         print(f"sftflow: error: {describe(e)}", file=sys.stderr)
         return 2
+
+
+def debugging(args, argv: list[str]) -> bool:
+    """--debug given (also when the command line did not parse): tracebacks are shown."""
+    return getattr(args, "debug", False) or (args is None and "--debug" in argv)
 
 
 def describe(error: Exception) -> str:
