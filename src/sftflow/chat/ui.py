@@ -198,7 +198,7 @@ def launch_ui(settings: ChatSettings, block: bool = True):
         raise UserError(f"cannot serve the chat UI: port {settings.port} on {settings.host} is in use; "
                         "choose another with --chat.port N") from e
     print(f"[sftflow] chat UI on {local_url}{f' and {share_url}' if share_url else ''} -> "
-          f"{settings.base_url} (model {settings.model})")
+          f"{settings.base_url} (model {settings.model})", flush=True)  # read through pipes by scripts
     if block:
         app.block_thread()  # until Ctrl+C
     return app, local_url
