@@ -127,3 +127,16 @@ def test_methods_are_compared_on_the_task_metric_with_their_memory(make_config, 
     assert 0 < rows["ia3"]["trainable_params"] < rows["lora"]["trainable_params"]  # IA3 scales, LoRA adds matrices
     assert all(r["planned_gib"] > 0 and r["peak_rss_gib"] > 0 for r in rows.values())
     assert (out / "pareto.png").read_bytes()[:4] == b"\x89PNG" and "sql_execution" in (out / "summary.txt").read_text()
+
+
+def test_a_second_sweep_on_the_same_folder_is_refused_naming_the_first(make_config, tmp_path):
+    import os
+
+    from sftflow import run_dir as rd
+
+    out = tmp_path / "sw"
+    out.mkdir()
+    with rd.output_lock(out, "test"):  # as a running sweep holds it
+        result = sweep(make_config(), "--grid", "lora_r=2,4", "--steps", 1, "--out", out)
+    assert result.returncode == 2 and f"is in use by process {os.getpid()} on " in result.stderr, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == []  # nothing started

@@ -101,16 +101,15 @@ class Sweep:
                   "(choosing settings on the split you report overstates the result)")
 
     def run(self, grid: dict | None, space: dict | None, n_trials: int | None) -> list[dict]:
+        """One sweep per folder at a time: the same lock as a training run's output folder."""
+        self.out.mkdir(parents=True, exist_ok=True)
+        with rd.output_lock(self.out, "sweep"):
+            return self._run(grid, space, n_trials)
+
+    def _run(self, grid: dict | None, space: dict | None, n_trials: int | None) -> list[dict]:
         import optuna
-        from filelock import FileLock, Timeout
         from optuna.trial import TrialState
 
-        self.out.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.out / ".sweep.lock"))
-        try:
-            lock.acquire(timeout=0)
-        except Timeout:
-            raise UserError(f"another sweep is running in {self.out} (it holds {self.out / '.sweep.lock'})") from None
         optuna.logging.set_verbosity(optuna.logging.ERROR)  # a failed trial is one line of ours
         kind = json.dumps({"grid": grid, "space": space, "metric": self.metric}, sort_keys=True)
         storage = f"sqlite:///{(self.out / STORAGE).resolve()}"
@@ -149,7 +148,6 @@ class Sweep:
                            callbacks=[budget])
         rows = summary(study, self.metric)
         self.report(rows, grid)
-        lock.release()
         return rows
 
     def trial(self, trial, grid: dict | None, space: dict | None) -> float:
