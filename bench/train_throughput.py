@@ -309,15 +309,9 @@ def gemma_270m(folder: Path, tokenizer_source: Path) -> Path:
 
 
 def _params(path: Path) -> int:
-    import math
+    from sftflow.sweep.trials import tensor_count  # the numbers stored in the model's safetensors
 
-    from safetensors import safe_open
-
-    total = 0
-    for file in Path(path).glob("*.safetensors"):
-        with safe_open(file, "pt") as f:
-            total += sum(math.prod(f.get_slice(name).get_shape()) for name in f.keys())  # noqa: SIM118 - safe_open is not iterable
-    return total
+    return tensor_count(Path(path))
 
 
 if __name__ == "__main__":
