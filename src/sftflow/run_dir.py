@@ -11,7 +11,8 @@ RUN_DIR/
   data.json            data fingerprint, templates hash, split sizes, token statistics
   checkpoint-N/        Trainer checkpoints; `.sftflow-complete` marks a fully written one
   final/               the trained model or adapter, with tokenizer and chat template
-  log_history.json     the Trainer's logged losses and metrics
+  log_history.json     the Trainer's logged losses and metrics, written at the end
+  progress.jsonl       the same records, one JSON line each, appended as training goes
 """
 
 import datetime
@@ -30,6 +31,7 @@ from sftflow.errors import UserError
 
 COMPLETE_MARKER = ".sftflow-complete"
 MANIFEST = "manifest.json"
+PROGRESS = "progress.jsonl"
 RUN_PATHS = ("final_model", "last_checkpoint", "best_checkpoint", "merged_model")  # stored relative to the run
 _CHECKPOINT = re.compile(r"^checkpoint-(\d+)$")
 

@@ -140,3 +140,61 @@ def test_a_second_sweep_on_the_same_folder_is_refused_naming_the_first(make_conf
         result = sweep(make_config(), "--grid", "lora_r=2,4", "--steps", 1, "--out", out)
     assert result.returncode == 2 and f"is in use by process {os.getpid()} on " in result.stderr, result.stderr
     assert sorted(p.name for p in out.iterdir()) == []  # nothing started
+
+
+def _pruning_study(earlier: list[list[float]]):
+    import optuna
+
+    study = optuna.create_study(direction="minimize", pruner=optuna.pruners.MedianPruner(n_startup_trials=2))
+    for losses in earlier:
+        trial = study.ask()
+        for step, loss in enumerate(losses, start=1):
+            trial.report(loss, step)
+        study.tell(trial, losses[-1])
+    return study
+
+
+def test_the_watch_reports_whole_lines_and_says_when_the_median_pruner_stops_a_trial(tmp_path):
+    from sftflow.sweep.trials import Watch
+
+    study = _pruning_study([[1.0, 0.8, 0.6], [1.2, 0.9, 0.7]])
+    trial = study.ask()
+    watch = Watch(trial, tmp_path, ("loss", 1.0))
+    assert watch() is False  # no progress file yet
+    progress = tmp_path / "progress.jsonl"
+    progress.write_text('{"loss": 1.1, "step": 1}\n{"learning_rate": 0.001, "step": 1}\n{"loss": 0.85, "st')
+    assert watch() is False and watch.step == 1  # better than the median at step 1; the half line waits
+    with open(progress, "a") as f:
+        f.write('ep": 2}\n{"loss": NaN, "step": 3}\n')
+    assert watch() is False and watch.step == 2 and watch.value == 0.85  # read whole once complete; NaN skipped
+    with open(progress, "a") as f:
+        f.write('{"loss": 3.0, "step": 3}\n')
+    assert watch() is True and watch.step == 3  # 3.0 is worse than the median (0.65) of the others at step 3
+    assert trial.should_prune()
+
+
+def test_a_pruned_trial_training_process_is_stopped(make_config, tmp_path):
+    from sftflow.sweep.trials import Stopped, Watch, child
+
+    study = _pruning_study([[0.0] * 20, [0.0] * 20])  # earlier trials that no real loss can beat
+    trial = study.ask()
+    run = tmp_path / "trial"
+    watch = Watch(trial, run, ("loss", 1.0))
+    with pytest.raises(Stopped):
+        child(["train", str(make_config(eval={}, max_steps=200))], {"output_dir": str(run), "save_strategy": "no"},
+              tmp_path / "trial.log", watch)
+    records = [json.loads(line) for line in (run / "progress.jsonl").read_text().splitlines()]
+    assert watch.step is not None and any(r.get("step") == watch.step and "loss" in r for r in records)
+    assert json.loads((run / "manifest.json").read_text()).get("global_step", 0) < 200  # stopped, not finished
+
+
+def test_a_search_samples_prunes_and_records_every_trial(make_config, tmp_path):
+    out = tmp_path / "sw"
+    result = sweep(make_config(eval={}), "--search", 3, "--space", "learning_rate=1e-4:1e-2:log", "--steps", 3,
+                   "--out", out)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    rows = json.loads((out / "trials.json").read_text())
+    assert len(rows) == 3 and all(1e-4 <= r["params"]["learning_rate"] <= 1e-2 for r in rows)
+    assert all(r["state"] == "complete" for r in rows[:2])  # the pruner waits for two trials
+    assert rows[2]["state"] in ("complete", "pruned")
+    assert all((out / r["run_dir"] / "progress.jsonl").is_file() for r in rows)

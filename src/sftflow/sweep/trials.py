@@ -3,7 +3,12 @@ GridSampler), a search (TPE) or a PEFT-method comparison. Each trial is an ordin
 (trial-NNN/) in a child process, so its peak memory is measured and a crash or kill -9 loses only that trial: a
 rerun of the same command keeps the finished trials and runs the unfinished one again. Scored by the config's
 eval.metric on the validation split (on eval.split when there is none), or by the validation loss, else the
-training loss, when there is no metric."""
+training loss, when there is no metric.
+
+A search (--search) also prunes with Optuna's median pruner: while a trial trains, the sweep reads its
+progress.jsonl and reports the in-training signal (eval_<metric> when eval.during_training is on, else eval_loss
+when the run evaluates, else the training loss; a loss is negated when the score is maximised), and a trial
+worse than the median of the earlier trials at the same step is stopped and recorded as pruned."""
 
 import itertools
 import json
@@ -25,6 +30,10 @@ GIB = 2**30
 
 class TrialFailed(Exception):
     """The trial's child process failed; the study records the trial as failed and goes on."""
+
+
+class Stopped(Exception):
+    """The sweep stopped the trial's child process (the pruner said so)."""
 
 
 def parse_grid(items: list[str]) -> dict[str, list[str]]:
@@ -132,7 +141,11 @@ class Sweep:
                 settled.append(failed.params)
         sampler = optuna.samplers.GridSampler(grid, seed=0) if grid else \
             optuna.samplers.TPESampler(seed=int(self.config.sft.get("seed", 42)))
-        study = optuna.load_study(study_name="sweep", storage=storage, sampler=sampler)
+        # a grid or a method comparison runs every point to the end: only a search prunes
+        warmup = (self.steps or max(0, int(self.config.sft.get("max_steps") or 0))) // 4
+        pruner = optuna.pruners.NopPruner() if grid else \
+            optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=warmup)
+        study = optuna.load_study(study_name="sweep", storage=storage, sampler=sampler, pruner=pruner)
         done = len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)))
         total = math.prod(len(v) for v in grid.values()) if grid else n_trials
         started = time.monotonic()
@@ -163,7 +176,16 @@ class Sweep:
         shown = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
         print(f"[sftflow] sweep: trial {trial.number}: {shown}", flush=True)
         begun = time.monotonic()
-        rss = child(["train", self.config_path], values, self.out / f"{trial_dir.name}.log")
+        watch = None if grid else Watch(trial, trial_dir, self.signal(values))
+        try:
+            rss = child(["train", self.config_path], values, self.out / f"{trial_dir.name}.log", watch)
+        except Stopped:
+            import optuna
+
+            trial.set_user_attr("wall_s", time.monotonic() - begun)
+            print(f"[sftflow] sweep: trial {trial.number} pruned at step {watch.step} "
+                  f"({watch.key} {watch.value:.4g} is worse than the median of earlier trials at that step)")
+            raise optuna.TrialPruned() from None
         trial.set_user_attr("peak_rss_gib", rss / GIB)
         history = json.loads((trial_dir / "log_history.json").read_text())
         end = next((e for e in history if "train_runtime" in e), {})
@@ -182,13 +204,25 @@ class Sweep:
         trial.set_user_attr("wall_s", time.monotonic() - begun)
         return score
 
+    def signal(self, values: dict[str, str]) -> tuple[str, float]:
+        """The in-training value a search prunes on, and its sign (the study maximises a metric)."""
+        config = load_config(self.config_path, values)
+        sign = -1.0 if self.metric else 1.0
+        if config.eval.during_training and self.metric:
+            return f"eval_{self.metric}", 1.0
+        if str(config.sft.get("eval_strategy", "no")) in ("steps", "epoch"):
+            return "eval_loss", sign
+        return "loss", sign
+
     def report(self, rows: list[dict], grid: dict | None) -> None:
         score = self.metric or "loss"
         lines = [f"{'trial':<7}{'settings':<44}{score:>16}{'ci95':>16}{'trainable':>12}{'plan GiB':>10}"
                  f"{'peak GiB':>10}{'s/step':>8}{'wall s':>8}"]
         for r in rows:
             ci = "-" if not r.get("ci95") else f"{r['ci95'][0]:.3f}-{r['ci95'][1]:.3f}"
-            value = "failed" if r["value"] is None else f"{r['value']:.4f}"
+            value = (r["state"] if r["state"] in ("pruned", "fail") else "failed") if r["value"] is None else \
+                f"{r['value']:.4f}"
+            value = "failed" if value == "fail" else value
             lines.append(f"{r['number']:<7}{r['settings'][:43]:<44}{value:>16}{ci:>16}"
                          f"{r.get('trainable_params') or 0:>12,}"
                          f"{r.get('planned_gib') or 0:>10.2f}{r.get('peak_rss_gib') or 0:>10.2f}"
@@ -209,14 +243,57 @@ class Sweep:
         print(f"[sftflow] sweep folder: {self.out}")
 
 
-def child(verb: list[str], values: dict[str, str], log: Path) -> int:
-    """Run one sftflow verb in a child process with these overrides; its peak RSS in bytes."""
+class Watch:
+    """Reads a training trial's progress.jsonl as it grows, reports its signal to the trial, and says when the
+    pruner wants it stopped."""
+
+    def __init__(self, trial, trial_dir: Path, signal: tuple[str, float]):
+        self.trial, self.path, (self.key, self.sign) = trial, trial_dir / rd.PROGRESS, signal
+        self.offset, self.step, self.value = 0, None, None
+
+    def __call__(self) -> bool:
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.offset)
+                chunk = f.read()
+        except FileNotFoundError:
+            return False
+        whole = chunk[:chunk.rfind(b"\n") + 1]  # a line still being written is read next time
+        self.offset += len(whole)
+        for line in whole.splitlines():
+            try:
+                record = json.loads(line)
+                value, step = float(record[self.key]), int(record["step"])
+            except (ValueError, KeyError, TypeError):
+                continue  # another kind of record
+            if not math.isfinite(value):
+                continue
+            self.step, self.value = step, value
+            self.trial.report(self.sign * value, step)
+            if self.trial.should_prune():
+                return True
+        return False
+
+
+def child(verb: list[str], values: dict[str, str], log: Path, watch=None) -> int:
+    """Run one sftflow verb in a child process with these overrides; its peak RSS in bytes. `watch`, called
+    every second while it runs, stops it (raising Stopped) when it returns True."""
     command = [sys.executable, "-m", "sftflow", *verb, *itertools.chain.from_iterable((f"--{k}", v)
                                                                                    for k, v in values.items())]
     with open(log, "w") as f:
         process = subprocess.Popen(command, stdout=f, stderr=subprocess.STDOUT)
         try:
-            _, status, usage = os.wait4(process.pid, 0)
+            while True:
+                pid, status, usage = os.wait4(process.pid, os.WNOHANG if watch else 0)
+                if pid:
+                    break
+                if watch():
+                    process.kill()
+                    os.wait4(process.pid, 0)
+                    raise Stopped(log)
+                time.sleep(1)
+        except Stopped:
+            raise
         except BaseException:
             process.kill()
             process.wait()

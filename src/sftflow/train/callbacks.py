@@ -1,5 +1,6 @@
-"""Trainer callbacks: mark checkpoints complete once written, keep the manifest current."""
+"""Trainer callbacks: mark checkpoints complete once written, keep the manifest current, log as training goes."""
 
+import json
 from pathlib import Path
 
 from transformers import TrainerCallback
@@ -21,6 +22,27 @@ class CheckpointMarker(TrainerCallback):
                 rd.update_manifest(self.out, last_checkpoint=str(checkpoint),
                                    best_checkpoint=state.best_model_checkpoint or str(checkpoint),
                                    global_step=state.global_step)
+        return control
+
+
+class LiveLog(TrainerCallback):
+    """Append each logged record (losses, eval metrics) to RUN_DIR/progress.jsonl as it happens: `tail -f` follows
+    a run, and a sweep reads a trial's intermediate values from it to prune (log_history.json is written at the
+    end only)."""
+
+    def __init__(self, out: Path):
+        self.path = Path(out) / rd.PROGRESS
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        if state.is_world_process_zero and state.global_step == 0:  # a fresh start: a resumed run appends
+            self.path.unlink(missing_ok=True)
+        return control
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        if state.is_world_process_zero and logs:
+            record = {k: v for k, v in logs.items() if isinstance(v, (int, float, str))}
+            with open(self.path, "a", encoding="utf-8") as f:  # one short line per write: a reader sees whole lines
+                f.write(json.dumps({**record, "step": state.global_step}) + "\n")
         return control
 
 

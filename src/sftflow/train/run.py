@@ -207,17 +207,18 @@ def training_callbacks(config, splits, templates, tokenizer, args, out: Path, tr
     """Checkpoint marking always; the trackers; the task metric and early stopping when the eval: section asks."""
     from transformers import EarlyStoppingCallback
 
-    from sftflow.train.callbacks import CheckpointMarker, TaskMetric
+    from sftflow.train.callbacks import CheckpointMarker, LiveLog, TaskMetric
 
     options = config.eval
-    callbacks = [CheckpointMarker(out), *tracker_callbacks]
+    live = LiveLog(out)
+    callbacks = [CheckpointMarker(out), live, *tracker_callbacks]
     evaluating = _evaluates(args)
     if (options.during_training or options.early_stopping_patience) and not evaluating:
         raise UserError("eval.during_training and eval.early_stopping_patience need eval_strategy: steps or "
                         "epoch", config.where)
     if options.during_training:
         callbacks.append(TaskMetric(*_metric_sample(config, splits["validation"], templates, tokenizer),
-                                    trackers=tracker_callbacks))
+                                    trackers=[live, *tracker_callbacks]))
     if options.early_stopping_patience:
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=options.early_stopping_patience))
     return callbacks
