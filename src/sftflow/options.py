@@ -166,7 +166,7 @@ class ServeOptions:
     served_model_name: str = opt("local", "Model name clients send in requests.")
     api_key_env: str = opt("SFTFLOW_API_KEY", "Environment variable holding the API key the server enforces.")
     max_model_len: int | None = opt(None, "Longest prompt + answer in tokens; a longer request is refused with HTTP 400 (default: the model's context length, at most 8192).", at_least=1)
-    kv_cache_gib: int = opt(2, "vLLM on CPU: memory for the KV cache in whole GiB (VLLM_CPU_KVCACHE_SPACE); more serves more requests at once.", at_least=1)
+    kv_cache_gib: int = opt(2, "Memory for the KV cache in whole GiB, allocated when the server starts (vLLM on CPU: VLLM_CPU_KVCACHE_SPACE; the transformers engine: its paged cache); more serves more requests at once.", at_least=1)
     vllm_args: list[str] | None = opt(None, "More arguments for vLLM's server, as on its command line (e.g. [--enforce-eager]: starts faster, serves slower).")
 
 

@@ -236,3 +236,57 @@ def test_a_stop_string_ends_the_answer_before_it_streamed_or_not(server):
         events = [line[6:] for line in response.read().decode().splitlines() if line.startswith("data: ")]
     assert events[-1] == "[DONE]"
     assert "".join(json.loads(e)["choices"][0]["text"] for e in events[:-1]) == full[:full.find(stop)]
+
+
+# ---------------------------------------------------------------- continuous batching
+def open_stream(server, body: dict):
+    request = urllib.request.Request(server.base_url + "/completions", data=json.dumps({**body, "stream": True})
+                                     .encode(), headers={"Content-Type": "application/json",
+                                                         "Authorization": f"Bearer {KEY}"})
+    return urllib.request.urlopen(request, timeout=120)
+
+
+def test_two_streams_are_generated_together_not_one_after_the_other(server):
+    import threading
+    import time
+
+    long = {"model": "tiny", "prompt": "SELECT", "max_tokens": 600, "temperature": 0}
+    arrivals = []
+
+    def read_long():
+        with open_stream(server, long) as response:
+            for line in response:
+                if line.startswith(b"data: {"):
+                    arrivals.append(time.perf_counter())
+
+    reader = threading.Thread(target=read_long)
+    reader.start()
+    deadline = time.monotonic() + 60
+    while not arrivals and time.monotonic() < deadline:
+        time.sleep(0.01)
+    with open_stream(server, {"model": "tiny", "prompt": "FROM", "max_tokens": 3, "temperature": 0}) as short:
+        events = [line for line in short if line.startswith(b"data: ")]
+        short_done = time.perf_counter()
+    reader.join(120)
+    assert events[-1].strip() == b"data: [DONE]" and arrivals
+    # one at a time, the short request would wait for all 600 tokens of the long one
+    assert short_done < arrivals[-1], "the short request finished only after the long one"
+    assert sum(t > short_done for t in arrivals) >= 10  # the long stream went on after the short one ended
+
+
+def test_a_client_that_goes_away_frees_its_place_at_once(tiny_model_dir):
+    import time
+
+    with start_server(str(tiny_model_dir), port=free_port(), name="tiny", api_key=KEY, ready_timeout=120,
+                      fallback_args=["--max-requests", "1"]) as one:
+        response = open_stream(one, {"model": "tiny", "prompt": "SELECT", "max_tokens": 900, "temperature": 0})
+        response.readline()  # generating
+        status, busy = call(one, "/v1/completions", {"model": "tiny", "prompt": "FROM", "max_tokens": 2})
+        assert status == 503 and busy["error"]["code"] == "server_busy"  # the one place is taken
+        assert call(one, "/health")[1]["requests_in_progress"] == 1
+        response.close()  # the client goes away in the middle of 900 tokens
+        deadline = time.monotonic() + 30
+        while call(one, "/health")[1]["requests_in_progress"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        status, answer = call(one, "/v1/completions", {"model": "tiny", "prompt": "FROM", "max_tokens": 2})
+        assert status == 200 and answer["usage"]["completion_tokens"] >= 1

@@ -1,15 +1,22 @@
 """The fallback server, where vLLM is not installed: `python -m sftflow.serve.fallback MODEL --name NAME --host
-HOST --port PORT [--max-model-len N]`, started by `sftflow serve` in a child process.
+HOST --port PORT [--max-model-len N] [--kv-cache-gib G]`, started by `sftflow serve` in a child process.
 
-transformers' public generation API (generate with a streamer and a stopping criterion) answers one request at a
-time behind a small OpenAI-compatible app (Starlette, uvicorn): /v1/chat/completions and /v1/completions
-(streamed or not), /v1/models, /health. Every prompt is counted in tokens before anything is generated: a
-prompt + max_tokens beyond the context is a 400 within milliseconds, whatever its size, so no request can hold
-the server for long or grow its memory; a client that goes away stops its generation. The API key comes in the
-environment (KEY_ENV), never on the command line, where `ps` would show it to everyone.
+Requests are batched continuously by transformers' public continuous-batching API (`init_continuous_batching`:
+a paged KV cache of a fixed size, requests join and leave the running batch at every step), behind a small
+OpenAI-compatible app (Starlette, uvicorn): /v1/chat/completions and /v1/completions (streamed or not),
+/v1/models, /health. Greedy answers take the one most likely token (top_k 1); temperature and top_p are per
+request. The one thing the shared batch cannot do is a request's own random stream: a sampled request with a
+`seed` is generated beside the batch by `generate`, drawing from a generator of its own, so the same seed gives the
+same answer whatever else is running.
+
+Every prompt is counted in tokens before anything is generated: a prompt + max_tokens beyond the context is a 400
+within milliseconds, whatever its size, so no request can hold the server for long or grow its memory; more than
+MAX_REQUESTS at once is a 503; a client that goes away, or a stop string, takes its request out of the batch.
+The API key comes in the environment (KEY_ENV), never on the command line, where `ps` would show it to everyone.
 """
 
 import argparse
+import asyncio
 import json
 import os
 import sys
@@ -17,7 +24,6 @@ import threading
 import time
 import traceback
 import uuid
-from functools import cache
 
 from sftflow.serve.requests import (
     MAX_BODY,
@@ -32,22 +38,46 @@ from sftflow.serve.requests import (
 KEY_ENV = "SFTFLOW_SERVE_KEY"
 LOAD_FAILED = "[sftflow] cannot load the model"  # the line the parent shows when the server gives up
 DEFAULT_CONTEXT = 8192  # when the model says nothing, and the most a request may use unless --max-model-len
-DEFAULT_MAX_TOKENS = 1024  # one request at a time: an answer without max_tokens must not hold the server for long
+DEFAULT_MAX_TOKENS = 1024  # an answer without max_tokens must not hold a slot for long
+KV_CACHE_GIB = 1.0  # the paged KV cache, allocated once: requests beyond it wait for pages
+PAGE_TOKENS = 64  # tokens per page of the KV cache
+BATCH_TOKENS = 512  # the most tokens one forward pass takes (prompts are cut into chunks of it)
+MAX_REQUESTS = 256  # requests in the server at once (running and waiting); more are a 503
+# The batch's attention mask is BATCH_TOKENS x the cache's tokens: past this many tokens a small model's cache
+# (1 GiB of a tiny model is millions of tokens) would cost more in the mask than in the cache itself
+MAX_CACHE_TOKENS = 131072
 
 
 class Engine:
-    """The model, its tokenizer and the one generation lock."""
+    """The model, its tokenizer and the continuous-batching manager (one background thread runs the batch)."""
 
-    def __init__(self, model: str, max_model_len: int | None):
+    def __init__(self, model: str, max_model_len: int | None, kv_cache_gib: float = KV_CACHE_GIB,
+                 max_requests: int = MAX_REQUESTS):
         import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers import AutoModelForCausalLM, AutoTokenizer, ContinuousBatchingConfig, GenerationConfig
 
         self.tokenizer = AutoTokenizer.from_pretrained(model)
         self.model = AutoModelForCausalLM.from_pretrained(model, dtype=torch.float32).eval()
         self.context = max_model_len or min(context_length(self.model), DEFAULT_CONTEXT)
         # a token never spells more characters than its longest vocabulary entry: a bound on tokens from length
         self.token_chars = max((len(token) for token in self.tokenizer.get_vocab()), default=1) or 1
-        self.lock = threading.Lock()
+        self.vocab = len(self.tokenizer)
+        self.eos = self.tokenizer.eos_token_id
+        self.seeded = threading.Lock()  # seeded sampled requests: one at a time, beside the batch
+        self.active, self.max_requests = 0, max_requests  # requests in the server (the event loop's thread only)
+        # The generation config only makes the per-request processors exist (a processor is built only for a
+        # value other than the neutral one); every request sets its own temperature, top_p and top_k.
+        defaults = GenerationConfig(do_sample=True, temperature=0.5, top_p=0.5, top_k=self.vocab,
+                                    max_new_tokens=DEFAULT_MAX_TOKENS, eos_token_id=self.eos,
+                                    pad_token_id=self.pad_id())
+        self.pages = max(2, min(int(kv_cache_gib * 2**30 // (PAGE_TOKENS * kv_bytes_per_token(self.model))),
+                                MAX_CACHE_TOKENS // PAGE_TOKENS))
+        batching = ContinuousBatchingConfig(page_size=PAGE_TOKENS, num_blocks=self.pages,
+                                            max_batch_tokens=BATCH_TOKENS, per_request_processors=True,
+                                            use_cuda_graph=False)
+        self.manager = self.model.init_continuous_batching(generation_config=defaults,
+                                                           continuous_batching_config=batching)
+        self.manager.start()
 
     def chat_ids(self, messages: list[dict]) -> list[int]:
         text = [{"role": m["role"], "content": message_text(m["content"])} for m in messages]
@@ -77,62 +107,160 @@ class Engine:
                                "context_length_exceeded")
         return asked or min(left, DEFAULT_MAX_TOKENS)
 
-    def generate(self, ids: list[int], max_tokens: int, body: dict, cancel: threading.Event):
-        """(streamer, thread): text pieces arrive on the streamer while the thread generates under the lock."""
-        import torch
-        from transformers import StoppingCriteria, StoppingCriteriaList
-
-        class Cancelled(StoppingCriteria):
-            def __call__(self, input_ids, scores, **kwargs):
-                return cancel.is_set()
-
-        streamer = counting_streamer_class()(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
+    def generate(self, ids: list[int], max_tokens: int, body: dict):
+        """A Stream of this request's text: from the running batch, or beside it for a seeded sampled request."""
+        if self.active >= self.max_requests:
+            raise RequestError(503, f"the server has {self.max_requests} requests in progress; try again shortly",
+                               code="server_busy")
         temperature = body.get("temperature", 1.0)
-        sample = temperature >= MIN_TEMPERATURE  # 1e-39 would overflow the logits: greedy is what it means
-        sampling = {"do_sample": sample, **({"temperature": temperature, "top_p": body.get("top_p", 1.0)}
-                                            if sample else {})}
-        seed = body.get("seed")
-        kwargs = {"input_ids": torch.tensor([ids]), "attention_mask": torch.ones(1, len(ids), dtype=torch.long),
-                  "max_new_tokens": max_tokens, "streamer": streamer, "pad_token_id": self.pad_id(),
-                  "stopping_criteria": StoppingCriteriaList([Cancelled()]), **sampling}
-        if stop_strings(body):
-            kwargs.update(stop_strings=stop_strings(body), tokenizer=self.tokenizer)
-
-        def run():
-            with self.lock, torch.inference_mode():
-                try:
-                    if seed is not None:  # under the lock: the same seed and request give the same answer
-                        torch.manual_seed(seed)
-                    self.model.generate(**kwargs)
-                except Exception:  # noqa: BLE001 - the client gets a cut answer; the server goes on
-                    traceback.print_exc()
-                    streamer.end()
-
-        thread = threading.Thread(target=run, daemon=True)
-        thread.start()
-        return streamer, thread
+        greedy = temperature < MIN_TEMPERATURE  # 1e-39 would overflow the logits: greedy is what it means
+        if body.get("seed") is not None and not greedy:
+            return SeededStream(self, ids, max_tokens, temperature, body.get("top_p", 1.0), body["seed"])
+        sampling = {"temperature": 1.0, "top_p": 1.0, "top_k": 1} if greedy else \
+            {"temperature": float(temperature), "top_p": float(body.get("top_p", 1.0)), "top_k": self.vocab}
+        return BatchStream(self, ids, max_tokens, sampling)
 
     def pad_id(self):
         return self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.tokenizer.eos_token_id
 
 
-@cache
-def counting_streamer_class():
-    from transformers import TextIteratorStreamer
+def kv_bytes_per_token(model) -> int:
+    """The KV cache's bytes for one token across the layers (keys and values, the model's dtype)."""
+    config = model.config.get_text_config()
+    heads = getattr(config, "num_key_value_heads", None) or config.num_attention_heads
+    head_dim = getattr(config, "head_dim", None) or config.hidden_size // config.num_attention_heads
+    return 2 * config.num_hidden_layers * heads * head_dim * model.dtype.itemsize
 
-    class CountingStreamer(TextIteratorStreamer):
-        """TextIteratorStreamer that also counts the generated tokens and remembers the last one."""
 
-        tokens, last = 0, None
+class Stream:
+    """A request's answer as text pieces (`async for piece in stream`), with the tokens counted and the last one
+    remembered; `cancel()` takes it out of generation (a client gone, a stop string met)."""
 
-        def put(self, value):
-            if self.skip_prompt and self.next_tokens_are_prompt:
-                return super().put(value)
-            self.tokens += value.numel()
-            self.last = int(value.reshape(-1)[-1])
-            return super().put(value)
+    tokens, last = 0, None
 
-    return CountingStreamer
+    def __init__(self, engine: Engine):
+        self.engine, self.text, self.closed = engine, "", False
+        engine.active += 1
+
+    def pieces_of(self, token_ids: list[int]) -> str:
+        """The new text of the tokens so far; an unfinished UTF-8 character waits for its next token."""
+        self.tokens = len(token_ids)
+        self.last = token_ids[-1] if token_ids else None
+        text = self.engine.tokenizer.decode(token_ids, skip_special_tokens=True)
+        if text.endswith("\ufffd"):
+            return ""
+        piece, self.text = text[len(self.text):] if text.startswith(self.text) else "", text
+        return piece
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.engine.active -= 1
+
+
+class BatchStream(Stream):
+    """A request in transformers' continuous batch; its outputs arrive on the event loop (a result handler)."""
+
+    def __init__(self, engine: Engine, ids: list[int], max_tokens: int, sampling: dict):
+        super().__init__(engine)
+        self.queue = asyncio.Queue()
+        self.id = f"req-{uuid.uuid4().hex}"
+        manager = engine.manager
+        if not manager.is_running():
+            self.close()
+            raise RequestError(503, "the generation loop has stopped; restart the server", code="server_error")
+        manager.register_result_handler(self.id, self.queue.put_nowait)
+        if manager.add_request(ids, request_id=self.id, max_new_tokens=max_tokens, streaming=True,
+                               eos_token_id=engine.eos, **sampling) is None:
+            self.close()
+            raise RequestError(503, "the server is not taking requests now", code="server_busy")
+
+    async def __aiter__(self):
+        try:
+            while True:
+                try:
+                    output = await asyncio.wait_for(self.queue.get(), timeout=5)
+                except TimeoutError:
+                    if not self.engine.manager.is_running():  # the batch's thread died: end, do not hang
+                        print("[sftflow] the generation loop stopped", file=sys.stderr, flush=True)
+                        return
+                    continue
+                if output.error:
+                    print(f"[sftflow] request {self.id} failed: {output.error}", file=sys.stderr, flush=True)
+                    return
+                piece = self.pieces_of(output.generated_tokens)
+                if piece:
+                    yield piece
+                if output.is_finished():
+                    self.close()
+                    return
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        if not self.closed:
+            self.engine.manager.cancel_request(self.id)
+            self.close()
+
+
+class SeededStream(Stream):
+    """A sampled request with its own seed: `generate` in a thread, sampling from a generator of its own."""
+
+    def __init__(self, engine: Engine, ids: list[int], max_tokens: int, temperature: float, top_p: float, seed: int):
+        super().__init__(engine)
+        self.cancelled = threading.Event()
+        self.thread = threading.Thread(target=self.run, args=(ids, max_tokens, temperature, top_p, seed),
+                                       daemon=True)
+        self.outputs = asyncio.Queue()
+        self.loop = asyncio.get_running_loop()
+        self.thread.start()
+
+    def run(self, ids, max_tokens, temperature, top_p, seed) -> None:
+        import torch
+        from transformers import LogitsProcessorList, StoppingCriteria, StoppingCriteriaList
+
+        stream, engine = self, self.engine
+
+        class Sample:  # a LogitsProcessor: draw the token with this request's generator; generate then takes it
+            generator = torch.Generator().manual_seed(int(seed))
+
+            def __call__(self, input_ids, scores):
+                probs = torch.softmax(scores.float() / temperature, dim=-1)
+                if top_p < 1.0:
+                    ordered, order = probs.sort(dim=-1, descending=True)
+                    drop = ordered.cumsum(-1) - ordered > top_p  # keep the smallest set reaching top_p
+                    probs = probs.scatter(-1, order, ordered.masked_fill(drop, 0.0))
+                token = torch.multinomial(probs, 1, generator=self.generator)
+                return torch.full_like(scores, -torch.inf).scatter(-1, token, 0.0)
+
+        class Each(StoppingCriteria):  # hands each new token to the event loop; stops when cancelled
+            def __call__(self, input_ids, scores, **kwargs):
+                stream.loop.call_soon_threadsafe(stream.outputs.put_nowait, input_ids[0, len(ids):].tolist())
+                return stream.cancelled.is_set()
+
+        try:
+            with engine.seeded, torch.inference_mode():
+                engine.model.generate(input_ids=torch.tensor([ids]), attention_mask=torch.ones(1, len(ids),
+                                      dtype=torch.long), max_new_tokens=max_tokens, do_sample=False,
+                                      logits_processor=LogitsProcessorList([Sample()]), pad_token_id=engine.pad_id(),
+                                      stopping_criteria=StoppingCriteriaList([Each()]))
+        except Exception:  # noqa: BLE001 - the client gets a cut answer; the server goes on
+            traceback.print_exc()
+        finally:
+            stream.loop.call_soon_threadsafe(stream.outputs.put_nowait, None)
+
+    async def __aiter__(self):
+        try:
+            while (token_ids := await self.outputs.get()) is not None:
+                piece = self.pieces_of(token_ids)
+                if piece:
+                    yield piece
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+        self.close()
 
 
 def context_length(model) -> int:
@@ -147,14 +275,13 @@ def context_length(model) -> int:
 
 def build_app(engine: Engine, name: str, api_key: str | None):
     from starlette.applications import Starlette
-    from starlette.concurrency import iterate_in_threadpool
     from starlette.responses import JSONResponse, StreamingResponse
     from starlette.routing import Route
 
     created = int(time.time())
 
     async def health(request):
-        return JSONResponse({"status": "ok"})
+        return JSONResponse({"status": "ok", "requests_in_progress": engine.active})
 
     async def models(request):
         check_key(request.headers.get("authorization", ""), api_key)
@@ -167,26 +294,29 @@ def build_app(engine: Engine, name: str, api_key: str | None):
         body = check_request(await read_json(request), name, chat)
         ids = engine.chat_ids(body["messages"]) if chat else engine.prompt_ids(body["prompt"])
         max_tokens = engine.budget(ids, body)
-        cancel = threading.Event()
-        streamer, thread = engine.generate(ids, max_tokens, body, cancel)
-        answer = Answer(name, chat, len(ids), max_tokens, engine.tokenizer.eos_token_id, streamer, stop_strings(body))
+        stream = engine.generate(ids, max_tokens, body)
+        answer = Answer(name, chat, len(ids), max_tokens, engine.eos, stream, stop_strings(body))
         if body.get("stream"):
             async def events():
                 try:
-                    async for piece in iterate_in_threadpool(streamer):
+                    async for piece in stream:
                         text = answer.add(piece)
                         if text:
                             yield answer.event(text)
+                        if answer.stopped:
+                            break
                     yield answer.event(answer.rest()) + answer.event("", final=True) + b"data: [DONE]\n\n"
                 finally:
-                    cancel.set()  # the client went away, or the answer is complete
+                    stream.cancel()  # the client went away, a stop string ended it, or the answer is complete
 
             return StreamingResponse(events(), media_type="text/event-stream")
-        async for piece in iterate_in_threadpool(streamer):
-            answer.add(piece)
-            if await request.is_disconnected():
-                cancel.set()
-                break
+        try:
+            async for piece in stream:
+                answer.add(piece)
+                if answer.stopped or await request.is_disconnected():
+                    break
+        finally:
+            stream.cancel()
         return JSONResponse(answer.whole())
 
     async def refused(request, error: RequestError):
@@ -206,10 +336,10 @@ def build_app(engine: Engine, name: str, api_key: str | None):
 class Answer:
     """The OpenAI shape of one answer, whole or as stream events."""
 
-    def __init__(self, name: str, chat: bool, prompt_tokens: int, max_tokens: int, eos: int | None, streamer,
+    def __init__(self, name: str, chat: bool, prompt_tokens: int, max_tokens: int, eos: int | None, stream,
                  stops: list[str]):
         self.name, self.chat, self.prompt_tokens, self.max_tokens = name, chat, prompt_tokens, max_tokens
-        self.eos, self.streamer, self.stops, self.first = eos, streamer, stops, True
+        self.eos, self.streamer, self.stops, self.first = eos, stream, stops, True
         self.text, self.sent, self.stopped = "", 0, False  # generated text, characters sent, a stop string seen
         self.id = f"{'chatcmpl' if chat else 'cmpl'}-{uuid.uuid4().hex}"
         self.created = int(time.time())
@@ -303,10 +433,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", required=True)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--max-model-len", type=int)
+    parser.add_argument("--kv-cache-gib", type=float, default=KV_CACHE_GIB,
+                        help="the paged KV cache's size, allocated at start (default %(default)s)")
+    parser.add_argument("--max-requests", type=int, default=MAX_REQUESTS,
+                        help="requests in the server at once, running and waiting; more are a 503")
     args = parser.parse_args(argv)
     exit_with_parent()
     try:
-        engine = Engine(args.model, args.max_model_len)
+        engine = Engine(args.model, args.max_model_len, args.kv_cache_gib, args.max_requests)
     except Exception as e:  # noqa: BLE001 - any load failure: the parent shows this log's last lines
         traceback.print_exc()
         first = str(e).strip().splitlines()[0] if str(e).strip() else ""
@@ -315,7 +449,10 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     app = build_app(engine, args.name, os.environ.get(KEY_ENV) or None)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=5)
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=5)
+    finally:  # the batch's thread is not a daemon: the process would not end while it runs
+        engine.manager.stop(block=True, timeout=5, hard_stop=True)
     return 0
 
 

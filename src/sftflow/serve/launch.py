@@ -64,11 +64,11 @@ def _signal_group(process: subprocess.Popen, signum: int) -> None:
 def start_server(target: str, *, host: str = "127.0.0.1", port: int = 8080, name: str = "local",
                  api_key: str | None = None, backend: str = "auto", where: str = "",
                  ready_timeout: float = 600.0, max_model_len: int | None = None, kv_cache_gib: int = 2,
-                 vllm_args: list[str] | None = None):
+                 vllm_args: list[str] | None = None, fallback_args: list[str] | None = None):
     """Serve `target` until the block ends; yields a Server once the model has answered a request."""
     server = launch(target, host=host, port=port, name=name, api_key=api_key, backend=backend, where=where,
                     ready_timeout=ready_timeout, max_model_len=max_model_len, kv_cache_gib=kv_cache_gib,
-                    vllm_args=vllm_args)
+                    vllm_args=vllm_args, fallback_args=fallback_args)
     try:
         yield server
     finally:
@@ -77,7 +77,7 @@ def start_server(target: str, *, host: str = "127.0.0.1", port: int = 8080, name
 
 def launch(target: str, *, host: str, port: int, name: str, api_key: str | None, backend: str, where: str,
            ready_timeout: float, max_model_len: int | None = None, kv_cache_gib: int = 2,
-           vllm_args: list[str] | None = None) -> Server:
+           vllm_args: list[str] | None = None, fallback_args: list[str] | None = None) -> Server:
     """Start the server process and wait until it is ready; on any failure the process is stopped."""
     where = where or None
     model = resolve_target(target, where)
@@ -88,7 +88,8 @@ def launch(target: str, *, host: str, port: int, name: str, api_key: str | None,
         command = vllm_command(model, name, host, port, context) + [str(a) for a in vllm_args or []]
     else:
         command = [sys.executable, "-m", "sftflow.serve.fallback", model, "--name", name, "--host", host,
-                   "--port", str(port)] + (["--max-model-len", str(context)] if context else [])
+                   "--port", str(port), "--kv-cache-gib", str(kv_cache_gib)] + \
+            (["--max-model-len", str(context)] if context else []) + [str(a) for a in fallback_args or []]
     log_path = log_file(port)
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
