@@ -6,6 +6,8 @@
 #                        the browser tests (apt) and the vLLM engine's environment (as --vllm), so every test runs
 #   ./setup.sh --vllm    only vLLM's CPU build, into .venv-vllm (requirements/lock-vllm.txt): sftflow serve and
 #                        eval use it when it is there (about 3.4 GB; an environment of its own, see README)
+#   ./setup.sh --llamacpp  only llama.cpp (llama-cpp-python's server, built from source: PyPI has no wheel), into
+#                        .venv-llamacpp (requirements/lock-llamacpp.txt): `sftflow serve model.gguf` uses it
 #   ./setup.sh --latest  the newest releases pyproject.toml allows, with the test tools, into .venv-latest
 #                        (the drift check: .ci/drift runs the tests there)
 #   ./setup.sh --lock    regenerate the lock files with pip-compile (newest allowed releases), install nothing;
@@ -16,8 +18,8 @@ cd "$(dirname "$0")"
 
 mode="${1:-}"
 case "$mode" in
-  ""|--dev|--export|--latest|--lock|--vllm) ;;
-  *) echo "usage: ./setup.sh [--dev|--export|--latest|--lock|--vllm]" >&2; exit 2 ;;
+  ""|--dev|--export|--latest|--lock|--vllm|--llamacpp) ;;
+  *) echo "usage: ./setup.sh [--dev|--export|--latest|--lock|--vllm|--llamacpp]" >&2; exit 2 ;;
 esac
 python="${PYTHON:-python3}"
 torch_spec="${TORCH_SPEC:-torch==2.13.0}"
@@ -25,12 +27,13 @@ venv="${VENV:-.venv}"
 [ "$mode" = --latest ] && venv="${VENV:-.venv-latest}"
 [ "$mode" = --lock ] && venv="${VENV:-.venv-lock}"
 [ "$mode" = --vllm ] && venv="${VENV:-.venv-vllm}"
+[ "$mode" = --llamacpp ] && venv="${VENV:-.venv-llamacpp}"
 
 [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
 pip=("$venv/bin/python" -m pip --disable-pip-version-check)
 "${pip[@]}" install -q "pip==26.3"
 # torch first, and outside the lock: a dependency range resolved by pip would pull a CUDA build of several GB
-"${pip[@]}" install -q "$torch_spec"
+[ "$mode" = --llamacpp ] || "${pip[@]}" install -q "$torch_spec"
 
 case "$mode" in
   --lock)
@@ -48,6 +51,7 @@ case "$mode" in
     # vLLM's CPU build: its own environment, without the torch add-ons that do not match the local torch
     "${compile[@]}" --unsafe-package torchvision --unsafe-package torchaudio --unsafe-package torchcodec \
       -o requirements/lock-vllm.txt requirements/vllm.in
+    "${compile[@]}" -o requirements/lock-llamacpp.txt requirements/llamacpp.in
     echo "requirements/lock*.txt regenerated: run ./setup.sh --dev, then the tests"
     exit 0 ;;
   --vllm)
@@ -55,6 +59,17 @@ case "$mode" in
     "${pip[@]}" install -q --no-deps -r requirements/lock-vllm.txt
     "$venv/bin/python" requirements/check_lock.py requirements/lock-vllm.txt
     echo "vLLM's CPU build installed in $venv"
+    exit 0 ;;
+  --llamacpp)
+    # llama.cpp is compiled here (cmake and a C++ compiler: several minutes on 2 cores; pip keeps the built wheel
+    # in its cache, so a second install takes seconds). No torch, no sftflow: it runs as a separate process.
+    if ! command -v cmake >/dev/null || ! command -v c++ >/dev/null; then
+      echo "llama-cpp-python is built from source: install cmake and a C++ compiler (sudo apt-get install -y cmake g++)" >&2
+      exit 1
+    fi
+    "${pip[@]}" install -q --no-deps -r requirements/lock-llamacpp.txt
+    "$venv/bin/python" requirements/check_lock.py requirements/lock-llamacpp.txt
+    echo "llama.cpp's server installed in $venv"
     exit 0 ;;
   --latest)
     # torch stays the build installed above: an eager upgrade would otherwise replace it with a CUDA build

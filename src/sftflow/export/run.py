@@ -22,7 +22,8 @@ WHERE = "export"
 
 
 def add_arguments(parser) -> None:
-    from sftflow.export.gguf import DEFAULT_TYPES, TYPES
+    from sftflow.export.gguf import DEFAULT_TYPES
+    from sftflow.models.gguf_file import TYPES
 
     parser.add_argument("target", nargs="?", metavar="RUN_DIR_OR_MODEL",
                         help="run directory, adapter (merged first) or model folder")
@@ -60,7 +61,7 @@ def run(config, args) -> int:
 
 
 def gguf_types(text: str) -> tuple[str, ...]:
-    from sftflow.export.gguf import TYPES
+    from sftflow.models.gguf_file import TYPES
 
     kinds = tuple(dict.fromkeys(kind.strip().lower() for kind in text.split(",") if kind.strip()))
     if not kinds or any(kind not in TYPES for kind in kinds):

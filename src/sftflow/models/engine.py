@@ -1,4 +1,5 @@
-"""Which engine generates answers and serves models: vLLM where it is installed, transformers otherwise.
+"""Which engine generates answers and serves models: vLLM where it is installed, transformers otherwise; and for
+serving, llama.cpp (llama-cpp-python's server, ./setup.sh --llamacpp makes .venv-llamacpp) for GGUF files.
 
 One decision for `eval` and `serve`, so the two never disagree about what "auto" means on a machine. vLLM's
 CPU build pins its own transformers and torch, so it lives in an environment of its own (`./setup.sh --vllm`
@@ -14,7 +15,9 @@ from pathlib import Path
 from sftflow.errors import UserError
 
 ENGINES = ("auto", "transformers", "vllm")
+SERVE_ENGINES = (*ENGINES, "llamacpp")
 VLLM_PYTHON_ENV = "SFTFLOW_VLLM_PYTHON"
+LLAMACPP_PYTHON_ENV = "SFTFLOW_LLAMACPP_PYTHON"
 
 
 def vllm_python() -> str | None:
@@ -27,6 +30,42 @@ def vllm_python() -> str | None:
     if sibling.is_file():
         return str(sibling)
     return sys.executable if importlib.util.find_spec("vllm") is not None else None
+
+
+def llamacpp_python() -> str | None:
+    """The Python of an environment with llama-cpp-python's server: $SFTFLOW_LLAMACPP_PYTHON, else .venv-llamacpp
+    beside this environment, else this Python when it imports llama_cpp; None when there is none."""
+    named = os.environ.get(LLAMACPP_PYTHON_ENV)
+    if named:
+        return named if Path(named).is_file() else None
+    sibling = Path(sys.prefix).parent / ".venv-llamacpp" / "bin" / "python"
+    if sibling.is_file():
+        return str(sibling)
+    return sys.executable if importlib.util.find_spec("llama_cpp") is not None else None
+
+
+def choose_serve_engine(wanted: str, gguf: bool, where: str | None) -> tuple[str, str]:
+    """(engine, why) for `sftflow serve`: auto takes vLLM where it is installed, llama.cpp for a GGUF file, else
+    transformers (continuous batching); a GGUF file with neither is converted for transformers."""
+    if wanted not in SERVE_ENGINES:
+        raise UserError(f"unknown engine '{wanted}'; choose one of {', '.join(SERVE_ENGINES)}", where)
+    has_llamacpp = llamacpp_python() is not None
+    if wanted == "llamacpp":
+        if not has_llamacpp:
+            raise UserError("engine llamacpp, but llama-cpp-python is not installed: run ./setup.sh --llamacpp "
+                            f"(it builds llama.cpp; .venv-llamacpp) or set {LLAMACPP_PYTHON_ENV}", where)
+        return "llamacpp", "asked for" + ("" if gguf else "; the model is converted to GGUF q8_0 first (cached)")
+    if wanted != "auto":
+        engine = choose_engine(wanted, where, "engine")
+        return engine, "asked for"
+    if gguf:
+        if has_llamacpp:
+            return "llamacpp", "a GGUF file, and llama.cpp is installed"
+        return "transformers", ("a GGUF file, converted to safetensors for transformers: llama.cpp would serve it "
+                                "as it is (./setup.sh --llamacpp)")
+    if vllm_python() is not None:
+        return "vllm", "vLLM is installed"
+    return "transformers", "continuous batching on transformers; vLLM is not installed (./setup.sh --vllm is faster)"
 
 
 def choose_engine(wanted: str, where: str | None, option: str = "backend") -> str:

