@@ -52,7 +52,7 @@ class Engine:
     """The model, its tokenizer and the continuous-batching manager (one background thread runs the batch)."""
 
     def __init__(self, model: str, max_model_len: int | None, kv_cache_gib: float = KV_CACHE_GIB,
-                 max_requests: int = MAX_REQUESTS):
+                 max_requests: int = MAX_REQUESTS, max_batch_requests: int | None = None):
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer, ContinuousBatchingConfig, GenerationConfig
 
@@ -74,7 +74,7 @@ class Engine:
                                 MAX_CACHE_TOKENS // PAGE_TOKENS))
         batching = ContinuousBatchingConfig(page_size=PAGE_TOKENS, num_blocks=self.pages,
                                             max_batch_tokens=BATCH_TOKENS, per_request_processors=True,
-                                            use_cuda_graph=False)
+                                            use_cuda_graph=False, max_requests_per_batch=max_batch_requests)
         self.manager = self.model.init_continuous_batching(generation_config=defaults,
                                                            continuous_batching_config=batching)
         self.manager.start()
@@ -435,12 +435,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-model-len", type=int)
     parser.add_argument("--kv-cache-gib", type=float, default=KV_CACHE_GIB,
                         help="the paged KV cache's size, allocated at start (default %(default)s)")
+    parser.add_argument("--max-batch-requests", type=int, default=None,
+                        help="requests generated together at most (default: transformers' choice; 1 answers one "
+                        "request at a time, the baseline of bench/serve_load.py)")
     parser.add_argument("--max-requests", type=int, default=MAX_REQUESTS,
                         help="requests in the server at once, running and waiting; more are a 503")
     args = parser.parse_args(argv)
     exit_with_parent()
     try:
-        engine = Engine(args.model, args.max_model_len, args.kv_cache_gib, args.max_requests)
+        engine = Engine(args.model, args.max_model_len, args.kv_cache_gib, args.max_requests,
+                        args.max_batch_requests)
     except Exception as e:  # noqa: BLE001 - any load failure: the parent shows this log's last lines
         traceback.print_exc()
         first = str(e).strip().splitlines()[0] if str(e).strip() else ""
