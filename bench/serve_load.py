@@ -23,7 +23,6 @@ transformers engine's: the share that are the same text.
 import argparse
 import datetime
 import json
-import os
 import statistics
 import threading
 import time
@@ -36,6 +35,7 @@ import psutil
 
 from sftflow.demo.run import demo_model, prompt_templates
 from sftflow.demo.sql_data import generate_rows
+from sftflow.device import cpu_class
 from sftflow.serve.launch import free_port, resolve_target, start_server
 
 ENGINES = ("transformers-serial", "transformers", "llamacpp", "llamacpp-f32", "vllm")
@@ -149,8 +149,8 @@ def main() -> None:
     conversations = demo_conversations(max(max(args.concurrency) * args.rounds, args.agreement))
     header = (f"{'engine':<20}{'N':>3} {'requests':>8} {'ok':>4} {'errors':>6} {'req/s':>7} {'median s':>9} "
               f"{'p95 s':>7} {'tokens/s':>9} {'peak GiB':>9}")
-    lines = [f"model: {args.model or 'SmolLM2-135M-Instruct (the demo model)'}",
-             f"CPU, {os.cpu_count()} cores, max_tokens {args.max_tokens}, greedy, {args.rounds} round(s) per "
+    lines = [f"model: {Path(args.model).name if args.model else 'SmolLM2-135M-Instruct (the demo model)'}",
+             f"CPU: {cpu_class()}; max_tokens {args.max_tokens}, greedy, {args.rounds} round(s) per "
              f"concurrency, {datetime.date.today().isoformat()}", header]
     print("\n".join(lines), flush=True)
     results = {engine: run_engine(engine, model, conversations, args) for engine in args.engines}

@@ -21,7 +21,7 @@ def losses(run_dir):
 def test_lora_run_directory_and_learning(make_config):
     run_dir = run(load_config(make_config(max_steps=8, save_steps=4)))
     assert {p.name for p in run_dir.iterdir()} == {
-        "manifest.json", "config.yaml", "versions.json", "data.json", "log_history.json", "README.md",
+        "manifest.json", "config.yaml", "versions.json", "data.json", "log_history.json", "progress.jsonl", "README.md",
         "report.png", "report.html", "summary.txt",
         "checkpoint-4", "checkpoint-8", "final"}
     for step in (4, 8):
