@@ -3,11 +3,13 @@
 #   ./setup.sh           the package (what `sftflow demo` needs): requirements/lock.txt
 #   ./setup.sh --export  plus `sftflow export` (requirements/lock-export.txt, and transformers.js + sql.js from npm)
 #   ./setup.sh --dev     plus the test tools (requirements/lock-dev.txt: export and trackers included), Chromium for
-#                        the browser tests (apt) and the vLLM engine's environment (as --vllm), so every test runs
+#                        the browser tests (apt) and the vLLM and llama.cpp engines' environments (as --vllm and
+#                        --llamacpp), so every test runs
 #   ./setup.sh --vllm    only vLLM's CPU build, into .venv-vllm (requirements/lock-vllm.txt): sftflow serve and
 #                        eval use it when it is there (about 3.4 GB; an environment of its own, see README)
-#   ./setup.sh --llamacpp  only llama.cpp (llama-cpp-python's server, built from source: PyPI has no wheel), into
-#                        .venv-llamacpp (requirements/lock-llamacpp.txt): `sftflow serve model.gguf` uses it
+#   ./setup.sh --llamacpp  only llama.cpp (llama-cpp-python's server, built from source: PyPI has no wheel; about
+#                        4 minutes on 2 cores), into .venv-llamacpp (requirements/lock-llamacpp.txt): `sftflow serve
+#                        model.gguf` uses it
 #   ./setup.sh --latest  the newest releases pyproject.toml allows, with the test tools, into .venv-latest
 #                        (the drift check: .ci/drift runs the tests there)
 #   ./setup.sh --lock    regenerate the lock files with pip-compile (newest allowed releases), install nothing;
@@ -122,6 +124,8 @@ if { [ "$mode" = --dev ] || [ "$mode" = --latest ]; } && [ ! -x /usr/bin/chromiu
     echo "the browser tests need Chromium: sudo apt-get install -y chromium" >&2
   fi
 fi
-# The tests exercise vLLM on CPU too: its environment comes with the test tools.
+# The tests exercise vLLM and llama.cpp on CPU too: their environments come with the test tools (llama.cpp is
+# compiled: about 4 minutes on 2 cores the first time; without a compiler its tests are skipped, saying why).
 [ "$mode" = --dev ] && VENV= "$0" --vllm
+[ "$mode" = --dev ] && { VENV= "$0" --llamacpp || echo "warning: llama.cpp was not built; its tests will be skipped" >&2; }
 echo "sftflow installed in $venv ($("$venv/bin/sftflow" --help >/dev/null && echo ok))"
