@@ -189,12 +189,13 @@ def test_a_pruned_trial_training_process_is_stopped(make_config, tmp_path):
 
 
 def test_a_search_samples_prunes_and_records_every_trial(make_config, tmp_path):
-    out = tmp_path / "sw"
-    result = sweep(make_config(eval={}), "--search", 3, "--space", "learning_rate=1e-4:1e-2:log", "--steps", 3,
-                   "--out", out)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    out, config = tmp_path / "sw", make_config(eval={})
+    for n in (2, 3):  # two trials, then the same search resumed to three: the third draws a new point
+        result = sweep(config, "--search", n, "--space", "learning_rate=1e-4:1e-2:log", "--steps", 3, "--out", out)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     rows = json.loads((out / "trials.json").read_text())
     assert len(rows) == 3 and all(1e-4 <= r["params"]["learning_rate"] <= 1e-2 for r in rows)
+    assert len({r["params"]["learning_rate"] for r in rows}) == 3
     assert all(r["state"] == "complete" for r in rows[:2])  # the pruner waits for two trials
     assert rows[2]["state"] in ("complete", "pruned")
     assert all((out / r["run_dir"] / "progress.jsonl").is_file() for r in rows)

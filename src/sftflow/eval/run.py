@@ -128,18 +128,9 @@ def kept_answers(out: Path, key: str, n: int, generate_missing) -> list[str]:
 
 def load_model_for_eval(ref: ModelRef, trust_remote_code: bool):
     """The model a reference means; an adapter is loaded on its base without merging."""
-    import torch
-    from transformers import AutoModelForCausalLM
+    from sftflow.models.loading import load
 
-    from sftflow.models.loading import inference_device
-
-    kwargs = {"dtype": torch.float32, "trust_remote_code": trust_remote_code, "device_map": inference_device()}
-    if ref.is_adapter:
-        from peft import PeftModel
-
-        model = AutoModelForCausalLM.from_pretrained(ref.base().location, **kwargs)
-        return PeftModel.from_pretrained(model, ref.location)
-    return AutoModelForCausalLM.from_pretrained(ref.location, **kwargs)
+    return load(ref, "eval", trust_remote_code=trust_remote_code)
 
 
 def save_results(out_root: Path, metric: Metric, spec: str, rows: list[dict], answers: list[str], scored: dict) -> dict:

@@ -32,9 +32,10 @@ def round_trip(gguf_file: Path, kind: str, reference, prompts: list[list[int]]) 
     """transformers loads the GGUF file; its logits against the merged model's (`reference`: float32 logits per
     prompt) and the greedy next token at every position."""
     import torch
-    from transformers import AutoModelForCausalLM
 
-    model = AutoModelForCausalLM.from_pretrained(gguf_file.parent, gguf_file=gguf_file.name, dtype=torch.float32)
+    from sftflow.models.loading import load
+
+    model = load(gguf_file.parent, "check", gguf_file=gguf_file.name)
     with torch.no_grad():
         logits = [model(input_ids=torch.tensor([ids])).logits[0] for ids in prompts]
     diff = max((a - b).abs().max().item() for a, b in zip(logits, reference))
@@ -71,10 +72,12 @@ def export_gguf(model_dir: Path, out: Path, kinds: tuple[str, ...], system: str 
                 where: str | None) -> list[dict]:
     """Convert to each GGUF type, read each back and compare, write the Modelfile; returns the round-trip figures."""
     import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoTokenizer
+
+    from sftflow.models.loading import load
 
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
-    model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32).eval()
+    model = load(model_dir, "check", where=where)
     prompts = check_prompts(tokenizer, system)
     with torch.no_grad():
         reference = [model(input_ids=torch.tensor([ids])).logits[0] for ids in prompts]

@@ -58,16 +58,16 @@ def export_onnx(model_dir: Path, out: Path, where: str | None) -> dict:
 
 
 def load_float32(model_dir: Path, where: str | None):
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoTokenizer
+
+    from sftflow.models.loading import load
 
     config = json.loads((model_dir / "config.json").read_text())
     size = sum(f.stat().st_size for f in model_dir.glob("*.safetensors"))
     if size * 4 / _bytes_per_weight(config) > MAX_BYTES:
         raise UserError(f"{model_dir} is too large for a one-file float32 ONNX model in a browser tab "
                         f"({size / 1e9:.1f} GB as stored; about 500M parameters at most)", where)
-    # eager attention: its mask is plain tensor arithmetic, which every ONNX runtime executes the same way
-    model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32, attn_implementation="eager")
-    return model.eval(), AutoTokenizer.from_pretrained(model_dir)
+    return load(model_dir, "onnx", where=where), AutoTokenizer.from_pretrained(model_dir)
 
 
 def _bytes_per_weight(config: dict) -> int:

@@ -102,3 +102,38 @@ def load_model(name: str, model_class: str, kwargs: dict, where: str):
     except Exception as e:  # noqa: BLE001 - broken weights fail with each library's own error type
         first = str(e).splitlines()[0] if str(e).strip() else type(e).__name__
         raise UserError(f"cannot load model '{name}': {type(e).__name__}: {first}", where) from e
+
+
+# What each use of a model for inference needs beyond float32 weights in eval mode
+PURPOSES = {
+    "eval": {"on_device": True},  # generation for eval answers: on the GPU when there is one; adapters unmerged
+    "serve": {},  # the transformers engine of `sftflow serve` (CPU)
+    "onnx": {"attn_implementation": "eager"},  # eager attention: its mask is plain arithmetic every ONNX runtime
+    "check": {},  # reference logits for an export's round trip, or a GGUF file read back
+}
+
+
+def load(ref, purpose: str, *, trust_remote_code: bool = False, gguf_file: str | None = None,
+         where: str | None = None):
+    """The one way sftflow loads a model to run it (training builds its own through load_model and settings):
+    float32 weights in eval mode, for one of PURPOSES. `ref` is a ModelRef (an adapter is loaded on its base,
+    unmerged) or a model folder; `gguf_file` names a GGUF file in that folder (dequantized by transformers)."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    options = dict(PURPOSES[purpose])
+    kwargs = {"dtype": torch.float32, "trust_remote_code": trust_remote_code,
+              **({"device_map": inference_device()} if options.pop("on_device", False) else {}),
+              **({"gguf_file": gguf_file} if gguf_file else {}), **options}
+    location = getattr(ref, "location", ref)
+    try:
+        if getattr(ref, "is_adapter", False):
+            from peft import PeftModel
+
+            base = AutoModelForCausalLM.from_pretrained(ref.base().location, **kwargs)
+            return PeftModel.from_pretrained(base, location).eval()
+        return AutoModelForCausalLM.from_pretrained(str(location), **kwargs).eval()
+    except Exception as e:  # noqa: BLE001 - broken weights fail with each library's own error type
+        first = str(e).splitlines()[0] if str(e).strip() else type(e).__name__
+        raise UserError(f"cannot load model '{location}': {type(e).__name__}: {first}", where) from e
+

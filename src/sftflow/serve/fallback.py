@@ -53,11 +53,12 @@ class Engine:
 
     def __init__(self, model: str, max_model_len: int | None, kv_cache_gib: float = KV_CACHE_GIB,
                  max_requests: int = MAX_REQUESTS, max_batch_requests: int | None = None):
-        import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer, ContinuousBatchingConfig, GenerationConfig
+        from transformers import AutoTokenizer, ContinuousBatchingConfig, GenerationConfig
 
-        self.tokenizer = AutoTokenizer.from_pretrained(model)
-        self.model = AutoModelForCausalLM.from_pretrained(model, dtype=torch.float32).eval()
+        from sftflow.models.loading import load
+
+        self.tokenizer = AutoTokenizer.from_pretrained(model)  # a model without a chat template still completes
+        self.model = load(model, "serve")
         self.context = max_model_len or min(context_length(self.model), DEFAULT_CONTEXT)
         # a token never spells more characters than its longest vocabulary entry: a bound on tokens from length
         self.token_chars = max((len(token) for token in self.tokenizer.get_vocab()), default=1) or 1

@@ -131,7 +131,8 @@ class Sweep:
         study.set_user_attr("kind", kind)
         for stale in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):  # killed mid-trial
             study.tell(stale.number, state=TrialState.FAIL)  # this process holds the folder: nobody else runs it
-            print(f"[sftflow] sweep: trial {stale.number} was cut off; it runs again")
+            print(f"[sftflow] sweep: trial {stale.number} was cut off; it runs again (unless another trial finished "
+                  "the same settings)")
         # failed and cut-off points run again (once per rerun): a grid sampler would count them as visited
         settled = [t.params for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,
                                                                                  TrialState.WAITING))]
@@ -139,8 +140,10 @@ class Sweep:
             if failed.params and failed.params not in settled:
                 study.enqueue_trial(failed.params)
                 settled.append(failed.params)
+        # seeded by the config's seed and the trials so far: a resumed search draws new points, not the first ones
+        # again (TPE's first points are random draws from its seed)
         sampler = optuna.samplers.GridSampler(grid, seed=0) if grid else \
-            optuna.samplers.TPESampler(seed=int(self.config.sft.get("seed", 42)))
+            optuna.samplers.TPESampler(seed=int(self.config.sft.get("seed", 42)) + len(study.trials))
         # a grid or a method comparison runs every point to the end: only a search prunes
         warmup = (self.steps or max(0, int(self.config.sft.get("max_steps") or 0))) // 4
         pruner = optuna.pruners.NopPruner() if grid else \
