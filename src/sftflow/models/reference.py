@@ -2,8 +2,8 @@
 
 Every stage resolves a model name here, once, into a ModelRef: a run directory stands for its best checkpoint
 when a metric chose one, else its final model; a GGUF file for its converted safetensors folder; an adapter
-knows its base. `full_model()` is the one way to get a plain transformers model folder from any of them: an
-adapter is merged into its base once (parity-checked) into the one merged-adapter cache.
+knows its base. `lora_merge.full_model(ref)` is the one way to get a plain transformers model folder from any of
+them: an adapter is merged into its base once (parity-checked) into the one merged-adapter cache.
 """
 
 import json
@@ -73,14 +73,6 @@ class ModelRef:
         raise UserError(f"'{self.location}' is not a local folder, not in the Hugging Face cache, and the Hub "
                         f"cannot be reached ({reason}); give the path of a model folder or run directory", where)
 
-    def full_model(self, where: str | None = None) -> str:
-        """A Hub id or a folder transformers loads as a whole model: an adapter merged into its base (cached)."""
-        if not self.is_adapter:
-            return self.location
-        from sftflow.models.lora_merge import merged_adapter
-
-        return str(merged_adapter(Path(self.location), where))
-
 
 def resolve(spec: str | None, where: str | None = None, folder: Path | None = None) -> ModelRef:
     """Resolve a model name as written (relative to the working directory, else to `folder`, the folder of the
@@ -96,7 +88,7 @@ def resolve(spec: str | None, where: str | None = None, folder: Path | None = No
     if path.is_file():
         if path.suffix != ".gguf":
             raise UserError(f"{spec} is a file, not a model folder, run directory, adapter or .gguf file", where)
-        from sftflow.models.loading import gguf_to_safetensors
+        from sftflow.models.gguf_file import gguf_to_safetensors
 
         return ModelRef(spec, MODEL, str(gguf_to_safetensors(path)))
     run_dir = None

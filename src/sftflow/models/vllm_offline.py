@@ -23,7 +23,9 @@ def generate_vllm(ref, prompts: list[list[int]], max_tokens: int, where: str, kv
     from sftflow.models.engine import vllm_python
 
     longest = max((len(p) for p in prompts), default=0) + max_tokens
-    request = {"model": ref.full_model(where), "prompts": prompts, "max_tokens": max_tokens,
+    from sftflow.models.lora_merge import full_model
+
+    request = {"model": full_model(ref, where), "prompts": prompts, "max_tokens": max_tokens,
                "max_model_len": max(longest, 256), "lora": None, "lora_rank": None}
     env = {**os.environ, "VLLM_CPU_KVCACHE_SPACE": str(kv_cache_gib), "PYTHONUNBUFFERED": "1",
            "VLLM_NO_USAGE_STATS": "1", "DO_NOT_TRACK": "1"}

@@ -123,7 +123,9 @@ def resolve_target(target: str, where: str | None) -> str:
     id: what sftflow.models.reference says the name means."""
     ref = resolve(target, where)
     ref.check_reachable(where)
-    return ref.full_model(where)
+    from sftflow.models.lora_merge import full_model
+
+    return full_model(ref, where)
 
 
 def serving_context(model: str, wanted: int | None, where: str | None) -> int | None:

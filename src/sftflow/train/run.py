@@ -19,6 +19,7 @@ from sftflow.data.preview import format_stats
 from sftflow.data.sources import fingerprint
 from sftflow.errors import UserError
 from sftflow.models.loading import load_model, tokenizer_for
+from sftflow.models.lora_merge import full_model
 from sftflow.report.run import run as report
 from sftflow.settings import effective
 from sftflow.train import speed, trackers
@@ -61,7 +62,7 @@ def _run(config, launch: LaunchOptions | None, train_args: list[str] | None, ext
         return out
     main = int(os.environ.get("RANK", "0")) == 0
     ref, tokenizer = tokenizer_for(config)
-    model_path = ref.full_model(config.where)
+    model_path = full_model(ref, config.where)
     data_fingerprint = fingerprint(config)  # hashes every data file: once per run
     tokenized = prepare_tokens(config, splits, templates, tokenizer, model_path, data_fingerprint)
     cuda = has_cuda()

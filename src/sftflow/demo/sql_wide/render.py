@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sftflow.sql_schema import schema_text
 
 from .catalog import SQL_TYPES, Column, Table, singular_of
 
-if TYPE_CHECKING:
-    from .sampling import Db
+
+class Db(Protocol):
+    """What rendering needs of a sampled database (sampling.Db): its tables and their rows."""
+
+    tables: dict[str, Table]
+    rows: dict[str, list[tuple]]
 
 
 MAX_SCHEMA_CHARS = 2400  # the model trains at 1024 tokens: the schema must leave room for question and answer
