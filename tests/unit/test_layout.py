@@ -36,3 +36,24 @@ def test_the_cli_is_a_short_table_of_verbs():
     parser = cli.build_parser()
     verbs = parser._subparsers._group_actions[0].choices  # argparse keeps no public list of subcommands
     assert set(verbs) == set(cli.VERBS)
+
+
+def test_no_import_cycle_between_modules_function_level_imports_included():
+    import grimp  # import-linter's graph: every import statement, those inside functions too
+
+    graph = grimp.build_graph("sftflow", exclude_type_checking_imports=True)
+    state, cycles = {}, []
+
+    def visit(module: str, path: list[str]) -> None:
+        state[module] = "open"
+        for imported in sorted(graph.find_modules_directly_imported_by(module)):
+            if state.get(imported) == "open":
+                cycles.append(" -> ".join(path[path.index(imported):] + [imported]))
+            elif imported not in state:
+                visit(imported, [*path, imported])
+        state[module] = "done"
+
+    for module in sorted(graph.modules):
+        if module not in state:
+            visit(module, [module])
+    assert cycles == []
