@@ -99,3 +99,18 @@ def test_forcing_vllm_where_it_is_not_installed_is_a_clear_error(make_config, ca
     assert main(["eval", str(make_config()), "--eval.backend", "vllm"]) == 2
     err = capsys.readouterr().err
     assert "eval.backend: vllm, but $SFTFLOW_VLLM_PYTHON names" in err and "./setup.sh --vllm" in err
+
+
+def test_candidates_are_drawn_chosen_and_all_written(make_config, tiny_model_dir, tmp_path, capsys):
+    path = make_config(eval={"metric": "sql_execution", "max_new_tokens": 12, "num_examples": 4, "candidates": 3,
+                             "select": "majority"})
+    assert main(["eval", str(path), "--model", str(tiny_model_dir)]) == 0
+    (folder,) = (tmp_path / "run" / "eval").iterdir()
+    predictions = [json.loads(line) for line in (folder / "predictions.jsonl").read_text().splitlines()]
+    assert len(predictions) == 4
+    for p in predictions:
+        assert len(p["candidates"]) == 3 and 0 <= p["chosen"] < 3 and p["prediction"] == p["candidates"][p["chosen"]]
+    capsys.readouterr()
+    exact = make_config("exact.yaml", eval={"metric": "exact_match", "candidates": 2})
+    assert main(["eval", str(exact), "--model", str(tiny_model_dir)]) == 2
+    assert "eval.candidates 2 is for sql_execution" in capsys.readouterr().err

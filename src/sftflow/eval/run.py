@@ -50,6 +50,9 @@ def _retention_config(config):
 def evaluate(config, models: list[str], out_root: Path) -> list[dict]:
     options = config.eval
     metric = METRICS.get(options.metric, config.where)
+    if options.candidates > 1 and options.metric != "sql_execution":
+        raise UserError(f"eval.candidates {options.candidates} is for sql_execution (a candidate is chosen by running "
+                        f"it), not {options.metric}", config.where)
     splits = load_splits(config)
     templates = check_templates(config, splits)
     if options.split not in splits:
@@ -64,35 +67,49 @@ def evaluate(config, models: list[str], out_root: Path) -> list[dict]:
     for spec in models:
         print(f"[sftflow] evaluating {spec} on {len(rows)} {options.split} examples (backend: {engine})")
         answers = model_answers(config, spec, messages, engine, max_tokens, out_root / _slug(spec))
-        results.append(save_results(out_root, metric, spec, rows, answers, metric(rows, answers, options)))
+        candidates, picked = None, None
+        if options.candidates > 1:
+            from sftflow.metrics.sql import select_candidates
+
+            candidates = answers
+            answers, picked = select_candidates(rows, candidates, options)
+        scored = metric(rows, answers, options)
+        results.append(save_results(out_root, metric, spec, rows, answers, scored, candidates, picked))
     return results
 
 
 def model_answers(config, spec: str, messages: list, engine: str, max_tokens: int, out: Path) -> list[str]:
-    """Greedy answers of one model to the rendered messages, prompted with the training chat template."""
+    """Greedy answers of one model to the rendered messages, prompted with the training chat template; with
+    eval.candidates > 1, a list per message: the greedy answer, then sampled ones."""
     trust = bool(config.sft.get("trust_remote_code", False))
     ref = resolve(spec, spec, config.base_dir)
     tokenizer = load_tokenizer(ref.tokenizer_location(), trust, spec)
     prompts = [prompt_ids(tokenizer, m, config.workflow.fine_tuning_data_format) for m in messages]
+    samples, temperature = config.eval.candidates - 1, config.eval.temperature
+    seed = int(config.sft.get("seed", 42))
 
     def generate_missing(todo: list[int], keep) -> None:
         missing = [prompts[i] for i in todo]
         if engine == "vllm" and todo:
             from sftflow.models.vllm_offline import generate_vllm
 
-            keep(todo, generate_vllm(ref, missing, max_tokens, config.where, config.serve.kv_cache_gib))
+            keep(todo, generate_vllm(ref, missing, max_tokens, config.where, config.serve.kv_cache_gib,
+                                     samples=samples, temperature=temperature))
         elif todo:
             model = load_model_for_eval(ref, trust)
             generate(model, tokenizer, missing, max_tokens, config.eval.batch_size,
-                     on_batch=lambda done, answers: keep([todo[i] for i in done], answers))
+                     on_batch=lambda done, answers: keep([todo[i] for i in done], answers), samples=samples,
+                     temperature=temperature, seed=seed)
 
-    return kept_answers(out, answers_key(ref, prompts, max_tokens), len(prompts), generate_missing)
+    key = answers_key(ref, prompts, max_tokens, [samples, temperature, seed] if samples else None)
+    return kept_answers(out, key, len(prompts), generate_missing)
 
 
-def answers_key(ref: ModelRef, prompts: list[list[int]], max_tokens: int) -> str:
+def answers_key(ref: ModelRef, prompts: list[list[int]], max_tokens: int, sampling: list | None = None) -> str:
     """What decides the answers: the model, the prompt tokens and the answer length (not the engine: both are
-    greedy on the same tokens)."""
-    return hashlib.sha256(json.dumps([ref.location, prompts, max_tokens]).encode()).hexdigest()[:16]
+    greedy on the same tokens), and the candidates' sampling when there are any."""
+    decides = [ref.location, prompts, max_tokens] + ([sampling] if sampling else [])
+    return hashlib.sha256(json.dumps(decides).encode()).hexdigest()[:16]
 
 
 def kept_answers(out: Path, key: str, n: int, generate_missing) -> list[str]:
@@ -107,8 +124,7 @@ def kept_answers(out: Path, key: str, n: int, generate_missing) -> list[str]:
             record = json.loads(line)
         except (ValueError, RecursionError):
             continue  # a line cut by a crash: that answer is generated again
-        if not isinstance(record, dict) or type(record.get("index")) is not int or \
-                not isinstance(record.get("answer"), str):
+        if not isinstance(record, dict) or type(record.get("index")) is not int or not _answer(record.get("answer")):
             continue  # not a line this eval wrote
         if record.get("key") == key and 0 <= record["index"] < n:
             done[record["index"]] = record["answer"]
@@ -126,6 +142,12 @@ def kept_answers(out: Path, key: str, n: int, generate_missing) -> list[str]:
     return [done[i] for i in range(n)]
 
 
+def _answer(value) -> bool:
+    """An answer as kept_answers stores it: text, or candidates (a non-empty list of texts)."""
+    return isinstance(value, str) or (isinstance(value, list) and bool(value) and
+                                      all(isinstance(v, str) for v in value))
+
+
 def load_model_for_eval(ref: ModelRef, trust_remote_code: bool):
     """The model a reference means; an adapter is loaded on its base without merging."""
     from sftflow.models.loading import load
@@ -133,11 +155,13 @@ def load_model_for_eval(ref: ModelRef, trust_remote_code: bool):
     return load(ref, "eval", trust_remote_code=trust_remote_code)
 
 
-def save_results(out_root: Path, metric: Metric, spec: str, rows: list[dict], answers: list[str], scored: dict) -> dict:
+def save_results(out_root: Path, metric: Metric, spec: str, rows: list[dict], answers: list[str], scored: dict,
+                 candidates: list[list[str]] | None = None, picked: list[int] | None = None) -> dict:
     out = out_root / _slug(spec)
     out.mkdir(parents=True, exist_ok=True)
-    lines = [json.dumps({"id": row.get("id", i), "prediction": answer, **score})
-             for i, (row, answer, score) in enumerate(zip(rows, answers, scored.pop("per_example")))]
+    chosen = [{"candidates": c, "chosen": k} for c, k in zip(candidates, picked)] if candidates else [{}] * len(rows)
+    lines = [json.dumps({"id": row.get("id", i), "prediction": answer, **score, **extra})
+             for i, (row, answer, score, extra) in enumerate(zip(rows, answers, scored.pop("per_example"), chosen))]
     rd.write_atomic(out / "predictions.jsonl", "\n".join(lines) + "\n")
     (out / ANSWERS_PARTIAL).unlink(missing_ok=True)  # scored: the predictions file holds them now
     # A binomial interval only means something when accuracy is a share of correct answers.

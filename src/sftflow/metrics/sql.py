@@ -141,6 +141,53 @@ def execution_accuracy(
     }
 
 
+# ---------------------------------------------------------------- choosing among candidates
+
+
+def select_candidates(rows: list[dict], candidates: list[list[str]], options) -> tuple[list[str], list[int]]:
+    """One answer per row from its candidates (greedy first), by running each on the row's database, never the
+    gold query: `executes` keeps the first whose SQL runs and returns a row with a value; `majority` the first
+    of the largest group of candidates returning the same rows. A row where no candidate runs keeps the greedy
+    answer. Returns the chosen answers and their indices."""
+    from tqdm.auto import tqdm
+
+    chosen, picked = [], []
+    for row, answers in tqdm(list(zip(rows, candidates)), desc="Choosing", unit="ex"):
+        outcomes = _outcomes(row, [extract_sql(a) for a in answers], options.sql_timeout_s)
+        index = _pick(outcomes, options.select)
+        chosen.append(answers[index])
+        picked.append(index)
+    return chosen, picked
+
+
+def _outcomes(row: dict, queries: list[str], timeout_s: float) -> list[tuple[int, bool, str] | None]:
+    """Each query's fingerprint on the row's database (read-only), None where it does not run."""
+    results = []
+    try:
+        context = None if row.get(DATABASE) else row.get("sql_context")
+        with bounded_database(context, row.get(DATABASE) or None) as database:
+            for query in queries:
+                try:
+                    results.append(database.fingerprint(strip_sql(query), timeout_s) if query.strip() else None)
+                except Rejected:
+                    results.append(None)
+    except ValueError:  # the row's database cannot be opened: scoring reports it; keep the greedy answer
+        return [None] * len(queries)
+    return results
+
+
+def _pick(outcomes: list[tuple[int, bool, str] | None], rule: str) -> int:
+    runs = [i for i, o in enumerate(outcomes) if o is not None and o[0] > 0 and o[1]]
+    if not runs:
+        return 0
+    if rule == "executes":
+        return runs[0]
+    groups: dict[str, list[int]] = {}
+    for i in runs:
+        groups.setdefault(outcomes[i][2], []).append(i)
+    return max(groups.values(), key=lambda members: (len(members), -members[0]))[0]
+
+
 def _share(scores: list[SqlScore], test) -> float:
     """Fraction of scores passing `test`; 0.0 for an empty run rather than a ZeroDivisionError."""
     return sum(1 for s in scores if test(s)) / len(scores) if scores else 0.0

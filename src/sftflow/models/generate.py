@@ -1,10 +1,15 @@
-"""Batched greedy generation with transformers: left padding, KV cache, a progress bar."""
+"""Batched generation with transformers: left padding, KV cache, a progress bar; greedy, and sampled candidates
+beside the greedy answer when asked."""
+
+TOP_P = 0.95  # of sampled candidates, on every engine
 
 
 def generate(model, tokenizer, prompts: list[list[int]], max_new_tokens: int, batch_size: int,
-             on_batch=None) -> list[str]:
+             on_batch=None, samples: int = 0, temperature: float = 0.7, seed: int = 0) -> list:
     """Decoded answers for token-id prompts, in input order; prompts of similar length are batched together.
-    `on_batch(indices, answers)` hears each batch as it is done (eval writes them as they come)."""
+    With `samples`, each answer is a list: the greedy answer, then that many sampled ones (temperature, top_p
+    TOP_P, seeded by `seed` and the batch). `on_batch(indices, answers)` hears each batch as it is done (eval
+    writes them as they come)."""
     import torch
     from tqdm.auto import tqdm
 
@@ -23,6 +28,14 @@ def generate(model, tokenizer, prompts: list[list[int]], max_new_tokens: int, ba
             done = order[start:start + batch_size]
             for i, row in zip(done, output[:, width:]):
                 answers[i] = tokenizer.decode(row, skip_special_tokens=True)
+            if samples:
+                torch.manual_seed(seed + start)
+                drawn = model.generate(input_ids=input_ids, attention_mask=attention, do_sample=True,
+                                       temperature=temperature, top_p=TOP_P, top_k=0, num_return_sequences=samples,
+                                       max_new_tokens=max_new_tokens, pad_token_id=pad)[:, width:]
+                for k, i in enumerate(done):
+                    answers[i] = [answers[i], *(tokenizer.decode(row, skip_special_tokens=True)
+                                                for row in drawn[k * samples:(k + 1) * samples])]
             if on_batch is not None:
                 on_batch(done, [answers[i] for i in done])
             bar.update(len(batch))

@@ -9,14 +9,16 @@ import time
 from pathlib import Path
 
 from sftflow.errors import UserError
+from sftflow.models.generate import TOP_P
 from sftflow.paths import cache_root
 
 WORKER = Path(__file__).with_name("vllm_worker.py")
 
 
 def generate_vllm(ref, prompts: list[list[int]], max_tokens: int, where: str, kv_cache_gib: int = 2,
-                  timings: dict | None = None) -> list[str]:
-    """Answers for token-id prompts. An adapter (a ModelRef) runs merged into its base (the one merged-adapter
+                  timings: dict | None = None, samples: int = 0, temperature: float = 0.7) -> list:
+    """Answers for token-id prompts (with `samples`, lists as models.generate.generate gives them). An adapter
+    (a ModelRef) runs merged into its base (the one merged-adapter
     cache, parity-checked): on 2 CPU cores, 204 dev-set prompts took 6.8 min through vLLM's LoRA path against
     3.2 min for the plain model (one measurement each, a busy machine). `timings`,
     if given, receives the engine's load_s, generate_s and generated tokens."""
@@ -26,7 +28,8 @@ def generate_vllm(ref, prompts: list[list[int]], max_tokens: int, where: str, kv
     from sftflow.models.lora_merge import full_model
 
     request = {"model": full_model(ref, where), "prompts": prompts, "max_tokens": max_tokens,
-               "max_model_len": max(longest, 256), "lora": None, "lora_rank": None}
+               "max_model_len": max(longest, 256), "lora": None, "lora_rank": None, "samples": samples,
+               "temperature": temperature, "top_p": TOP_P}
     env = {**os.environ, "VLLM_CPU_KVCACHE_SPACE": str(kv_cache_gib), "PYTHONUNBUFFERED": "1",
            "VLLM_NO_USAGE_STATS": "1", "DO_NOT_TRACK": "1"}
     log_path = cache_root() / "vllm-logs" / f"eval-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"

@@ -3,8 +3,9 @@
     VLLM_PYTHON vllm_worker.py REQUEST.json ANSWERS.json
 
 REQUEST.json: {"model": folder or Hub id, "prompts": [[token ids], ...], "max_tokens": n, "max_model_len": n,
-"lora": adapter folder or null, "lora_rank": r}. ANSWERS.json: {"answers": [text, ...], "load_s", "generate_s",
-"tokens"}, written when done.
+"lora": adapter folder or null, "lora_rank": r, "samples": k, "temperature": t, "top_p": p}. ANSWERS.json:
+{"answers": [text, ...], "load_s", "generate_s", "tokens"}, written when done; with k samples, each answer is a
+list: the greedy one, then k sampled (seed 0).
 The prompts are token ids made by sftflow with the training chat template, so vLLM's own templating never runs.
 This file imports nothing of sftflow: sftflow is not installed in vLLM's environment.
 """
@@ -31,11 +32,19 @@ def main(request_path: str, answers_path: str) -> int:
     llm = LLM(model=request["model"], **options)
     loaded = time.perf_counter()
     params = SamplingParams(temperature=0.0, max_tokens=request["max_tokens"])
-    outputs = llm.generate([TokensPrompt(prompt_token_ids=p) for p in request["prompts"]], params, lora_request=lora)
+    prompts = [TokensPrompt(prompt_token_ids=p) for p in request["prompts"]]
+    outputs = llm.generate(prompts, params, lora_request=lora)
+    answers = [output.outputs[0].text for output in outputs]
+    tokens = sum(len(output.outputs[0].token_ids) for output in outputs)
+    if request.get("samples"):
+        drawn = SamplingParams(n=request["samples"], temperature=request["temperature"], top_p=request["top_p"],
+                               seed=0, max_tokens=request["max_tokens"])
+        for i, output in enumerate(llm.generate(prompts, drawn, lora_request=lora)):
+            answers[i] = [answers[i], *(sample.text for sample in output.outputs)]
+            tokens += sum(len(sample.token_ids) for sample in output.outputs)
     with open(answers_path, "w", encoding="utf-8") as f:
-        json.dump({"answers": [output.outputs[0].text for output in outputs], "load_s": loaded - started,
-                   "generate_s": time.perf_counter() - loaded,
-                   "tokens": sum(len(output.outputs[0].token_ids) for output in outputs)}, f)
+        json.dump({"answers": answers, "load_s": loaded - started, "generate_s": time.perf_counter() - loaded,
+                   "tokens": tokens}, f)
     return 0
 
 

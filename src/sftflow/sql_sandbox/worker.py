@@ -11,6 +11,7 @@ verdict crosses back. One worker per process serves every caller in turn (start-
 from __future__ import annotations
 
 import atexit
+import hashlib
 import os
 import signal
 import sqlite3
@@ -146,6 +147,10 @@ class BoundedDatabase:
         """(number of rows, whether any value is not NULL) of the query."""
         return self._ask(("summary", sql, timeout_s), timeout_s)
 
+    def fingerprint(self, sql: str, timeout_s: float) -> tuple[int, bool, str]:
+        """summary(), and a digest of the rows as a multiset (equal digests: the same rows, in any order)."""
+        return self._ask(("fingerprint", sql, timeout_s), timeout_s)
+
     def _ask(self, request: tuple, budget_s: float):
         if not self._worker.holds(self._start):
             raise Rejected("database lost: an earlier query of this session stopped the sandbox worker")
@@ -230,7 +235,7 @@ class _Session:
     def handle(self, request: tuple) -> tuple[str, object]:
         operation, *args = request
         run = {"open": self.open, "open_file": self.open_file, "keep": self.keep, "compare": self.compare,
-               "summary": self.summary}[operation]
+               "summary": self.summary, "fingerprint": self.fingerprint}[operation]
         try:
             return "ok", run(*args)
         except Rejected as rejected:
@@ -269,6 +274,12 @@ class _Session:
     def summary(self, sql: str, timeout_s: float) -> tuple[int, bool]:
         rows = self.sandbox.query(sql, timeout_s)
         return len(rows), any(value is not None for row in rows for value in row)
+
+    def fingerprint(self, sql: str, timeout_s: float) -> tuple[int, bool, str]:
+        rows = self.sandbox.query(sql, timeout_s)
+        normalized = sorted(repr(tuple(_normalize_value(v) for v in row)) for row in rows)
+        digest = hashlib.sha256("\n".join(normalized).encode()).hexdigest()[:16]
+        return len(rows), any(value is not None for row in rows for value in row), digest
 
 
 def _normalize_value(value):

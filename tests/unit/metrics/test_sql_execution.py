@@ -327,3 +327,30 @@ def test_predictions_run_on_a_database_file_that_stays_byte_for_byte_the_same(tm
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.sqlite"]  # no journal, no lock file, no x.db
     missing = execution_accuracy([{"sql": "SELECT 1", "database": str(tmp_path / "nope.sqlite")}], ["SELECT 1"])
     assert missing["scores"][0].error and "nope.sqlite" in missing["scores"][0].error
+
+
+def test_candidates_are_chosen_by_running_them_never_by_the_gold_query_and_the_file_is_unchanged(tmp_path):
+    import hashlib
+    import sqlite3
+    from types import SimpleNamespace
+
+    from sftflow.metrics.sql import select_candidates
+
+    path = tmp_path / "shop.sqlite"
+    with sqlite3.connect(path) as db:
+        db.executescript("CREATE TABLE items (id INTEGER PRIMARY KEY, price REAL);"
+                         "INSERT INTO items VALUES (1, 2.5), (2, 9.0), (3, 9.0);")
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    rows = [{"sql": "SELECT 'the gold query is never run' FROM nowhere", "database": str(path)},
+            {"sql": "SELECT 1", "sql_context": CONTEXT}]
+    candidates = [["```sql\nSELECT cost FROM items\n```", "DELETE FROM items", "SELECT price FROM items WHERE 0",
+                   "SELECT MAX(price) FROM items", "SELECT price FROM items WHERE id > 1",
+                   "SELECT price FROM items WHERE price > 3"],
+                  ["SELECT nothing FROM t", "SELECT missing FROM nowhere"]]
+    executes = select_candidates(rows, candidates, SimpleNamespace(select="executes", sql_timeout_s=2.0))
+    assert executes[1] == [3, 0]  # the first that runs with a value; no candidate runs: the greedy one
+    majority = select_candidates(rows, candidates, SimpleNamespace(select="majority", sql_timeout_s=2.0))
+    assert majority[1] == [4, 0]  # two candidates return (9.0, 9.0): the first of them
+    assert majority[0][0] == candidates[0][4]
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before  # the DELETE did not write
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.sqlite"]
