@@ -74,13 +74,13 @@ def test_an_interrupted_eval_keeps_its_answers_and_the_rerun_generates_only_the_
     calls = []
     real = eval_run.generate
 
-    def crash_after_one_batch(model, tokenizer, prompts, max_tokens, batch_size, on_batch=None):
+    def crash_after_one_batch(model, tokenizer, prompts, max_tokens, batch_size, on_batch=None, **sampling):
         def first_then_crash(done, answers):
             on_batch(done, answers)
             raise KeyboardInterrupt  # Ctrl-C, or a crash, after the first batch was written
 
         calls.append(len(prompts))
-        return real(model, tokenizer, prompts, max_tokens, batch_size, on_batch=first_then_crash)
+        return real(model, tokenizer, prompts, max_tokens, batch_size, on_batch=first_then_crash, **sampling)
 
     monkeypatch.setattr(eval_run, "generate", crash_after_one_batch)
     with pytest.raises(KeyboardInterrupt):
