@@ -23,25 +23,23 @@ LLAMACPP_PYTHON_ENV = "SFTFLOW_LLAMACPP_PYTHON"
 def vllm_python() -> str | None:
     """The Python of an environment where vLLM runs: $SFTFLOW_VLLM_PYTHON, else .venv-vllm beside this
     environment, else this Python when it imports vllm; None when there is none."""
-    named = os.environ.get(VLLM_PYTHON_ENV)
-    if named:
-        return named if Path(named).is_file() else None
-    sibling = Path(sys.prefix).parent / ".venv-vllm" / "bin" / "python"
-    if sibling.is_file():
-        return str(sibling)
-    return sys.executable if importlib.util.find_spec("vllm") is not None else None
+    return _engine_python(VLLM_PYTHON_ENV, ".venv-vllm", "vllm")
 
 
 def llamacpp_python() -> str | None:
     """The Python of an environment with llama-cpp-python's server: $SFTFLOW_LLAMACPP_PYTHON, else .venv-llamacpp
     beside this environment, else this Python when it imports llama_cpp; None when there is none."""
-    named = os.environ.get(LLAMACPP_PYTHON_ENV)
+    return _engine_python(LLAMACPP_PYTHON_ENV, ".venv-llamacpp", "llama_cpp")
+
+
+def _engine_python(variable: str, sibling: str, module: str) -> str | None:
+    named = os.environ.get(variable)
     if named:
         return named if Path(named).is_file() else None
-    sibling = Path(sys.prefix).parent / ".venv-llamacpp" / "bin" / "python"
-    if sibling.is_file():
-        return str(sibling)
-    return sys.executable if importlib.util.find_spec("llama_cpp") is not None else None
+    beside = Path(sys.prefix).parent / sibling / "bin" / "python"
+    if beside.is_file():
+        return str(beside)
+    return sys.executable if importlib.util.find_spec(module) is not None else None
 
 
 def choose_serve_engine(wanted: str, gguf: bool, where: str | None) -> tuple[str, str]:
