@@ -19,6 +19,7 @@ import yaml
 
 from sftflow import run_dir as rd
 from sftflow.errors import UserError
+from sftflow.models import lora_stream
 from sftflow.models.output import MERGE_MANIFEST, atomic_dir, check_target
 from sftflow.models.parity import compare, logits, parity_prompts, report_parity
 from sftflow.models.reference import ModelRef, resolve, resolve_base
@@ -60,23 +61,50 @@ def merge_adapter(adapter: Path, base: str | None, out: Path, overwrite: bool, p
               f"(never into dequantized 4-bit weights); the merged model is written in {source.dtype}")
     print(f"[sftflow] merging {source.adapter_dir} into {source.base} (in float32, written in {source.dtype})")
     tokenizer = load_tokenizer(source, where)
+    stream, why = lora_stream.plan(source.adapter_dir, source.base)
     with atomic_dir(out) as partial:
-        model = adapter_model(source, where)
-        prompts = parity_prompts(tokenizer)
-        reference = logits(model, prompts) if parity_check else None
-        merged = model.merge_and_unload()
-        layers = getattr(merged.config.get_text_config(), "num_hidden_layers", 1)
-        checks = {"merge": compare(logits(merged, prompts), reference, "float32", layers)} if parity_check else {}
-        save_merged(merged.to(_torch_dtype(source.dtype)), tokenizer, partial)
-        del model, merged
-        if parity_check:
-            checks["written"] = compare(logits(_load(str(partial), source, where), prompts), reference, source.dtype,
-                                        layers)
-        parity = report_parity(checks, len(prompts), where) if parity_check else {"checked": False}
+        if stream:
+            parity = merge_streamed(source, stream, tokenizer, partial, parity_check, where)
+        else:
+            print(f"[sftflow] merging with the whole model in memory: {why}")
+            parity = merge_in_memory(source, tokenizer, partial, parity_check, where)
         manifest = merge_manifest(source, parity, rd.chat_template_hash(tokenizer))
         rd.write_json(partial / MERGE_MANIFEST, manifest)
     print(f"[sftflow] merged model: {out}")
     return {**manifest, "path": str(out)}
+
+
+def merge_streamed(source: "AdapterSource", stream, tokenizer, partial: Path, parity_check: bool, where: str) -> dict:
+    """Shard by shard, tensor by tensor (sftflow.models.lora_stream): memory stays about one tensor plus the
+    adapter."""
+    count = len(stream.shards)
+    print(f"[sftflow] merging {len(stream.pairs)} weights shard by shard ({count} shard{'s' * (count > 1)}), "
+          "one tensor in memory at a time")
+    parity = lora_stream.merge_stream(stream, source.adapter_dir, partial, source.dtype, parity_check)
+    if parity_check:
+        lora_stream.report(parity, where)
+    generation = lora_stream.write_config(source.base, source.dtype, source.trust_remote_code, partial)
+    stop_on_end_of_turn(generation, tokenizer)
+    tokenizer.save_pretrained(partial)
+    generation.save_pretrained(partial)
+    return parity
+
+
+def merge_in_memory(source: "AdapterSource", tokenizer, partial: Path, parity_check: bool, where: str) -> dict:
+    """peft's merge_and_unload on the whole model in float32, with the logit parity check of
+    sftflow.models.parity."""
+    model = adapter_model(source, where)
+    prompts = parity_prompts(tokenizer)
+    reference = logits(model, prompts) if parity_check else None
+    merged = model.merge_and_unload()
+    layers = getattr(merged.config.get_text_config(), "num_hidden_layers", 1)
+    checks = {"merge": compare(logits(merged, prompts), reference, "float32", layers)} if parity_check else {}
+    save_merged(merged.to(_torch_dtype(source.dtype)), tokenizer, partial)
+    del model, merged
+    if parity_check:
+        checks["written"] = compare(logits(_load(str(partial), source, where), prompts), reference, source.dtype,
+                                    layers)
+    return report_parity(checks, len(prompts), where) if parity_check else {"checked": False}
 
 
 def describe_adapter(adapter: Path, base: str | None, where: str) -> AdapterSource:
@@ -211,16 +239,17 @@ def save_merged(model, tokenizer, folder: Path) -> None:
     leftover = [name for name in model.state_dict() if "lora_" in name]
     if leftover:
         raise RuntimeError(f"merged model still holds adapter weights: {leftover[:3]}")
-    stop_on_end_of_turn(model, tokenizer)
+    stop_on_end_of_turn(getattr(model, "generation_config", None), tokenizer)
     model.save_pretrained(folder, safe_serialization=True)
     tokenizer.save_pretrained(folder)
     if not (folder / "generation_config.json").is_file():
         GenerationConfig.from_model_config(model.config).save_pretrained(folder)
 
 
-def stop_on_end_of_turn(model, tokenizer) -> None:
-    """Make generation stop at the chat template's end-of-turn token, as it did when the adapter was evaluated."""
-    config, eos = getattr(model, "generation_config", None), tokenizer.eos_token_id
+def stop_on_end_of_turn(config, tokenizer) -> None:
+    """Make generation (a GenerationConfig) stop at the chat template's end-of-turn token, as it did when the
+    adapter was evaluated."""
+    eos = tokenizer.eos_token_id
     if config is None or eos is None:
         return
     current = config.eos_token_id
