@@ -7,10 +7,11 @@ module names are the checkpoint's tensor names. Everything else (DoRA, IA3, AdaL
 embedding LoRA, modules_to_save, a Hub id, a checkpoint whose names transformers renames when loading) is merged
 in memory by peft; `plan()` says which, and why.
 
-Each output shard keeps the base's shard name (and the index its names). safetensors' `save_file` needs the whole
-shard in memory and copies it into bytes first (2x a shard), so each file is written in the documented
-safetensors layout (8-byte header length, JSON header, little-endian data) tensor by tensor, and read back with
-safetensors' own reader for the parity check.
+Each output shard keeps the base's shard name (and the index its names). safetensors' `save_file` takes a whole
+shard's tensors at once (a shard in memory; Hub checkpoints have shards of 5 GB and more), so each file is written
+in the documented safetensors layout (8-byte header length, JSON header, little-endian data) tensor by tensor,
+its header from safetensors' own reading of the base shard, and read back with safetensors' reader for the parity
+check.
 
 Parity, streamed (`ProbeCheck`): for every merged weight, its output on a few random input vectors is compared
 with the adapter module's output W x + s B (A x), computed in float64 from the base and adapter files. The
