@@ -49,3 +49,51 @@ def test_launcher_commands():
 
     with pytest.raises(UserError, match="needs GPUs"):
         command(LaunchOptions("fsdp", 2), ["c.yaml"], has_cuda=False)
+
+
+def test_the_plan_for_the_strategy_is_printed_before_launch(make_config, tmp_path, capsys):
+    from sftflow.config import load_config
+    from sftflow.train.launch import before_launch
+
+    config = load_config(make_config("c.yaml", output_dir=str(tmp_path / "run")))
+    before_launch(config, LaunchOptions("ddp", 2), cuda=False)
+    printed = capsys.readouterr().out
+    assert "memory plan for ddp on 2 process(es):" in printed and "GiB per process at its peak" in printed
+    from sftflow.memory.estimate import estimate_config
+
+    weights = [estimate_config(config, "cuda", 2, mode).weights for mode in ("ddp", "zero3", "fsdp")]
+    assert weights[1] < weights[0] and weights[2] < weights[0]  # per GPU: sharding the weights divides them
+
+
+@pytest.mark.parametrize("model, options, fragment", [
+    ({}, LaunchOptions("ddp", 4096), "more processes than this machine's"),
+    ({}, LaunchOptions("fsdp", 2), "needs GPUs"),
+])
+def test_a_launch_this_machine_cannot_run_is_one_line(make_config, tmp_path, model, options, fragment):
+    from sftflow.config import load_config
+    from sftflow.errors import UserError
+    from sftflow.train.launch import before_launch
+
+    config = load_config(make_config("c.yaml", output_dir=str(tmp_path / "run"), **model))
+    with pytest.raises(UserError, match=fragment):
+        before_launch(config, options, cuda=False)
+
+
+@pytest.mark.parametrize("model, fragment", [
+    ({"load_in_4bit": True, "dtype": "bfloat16"}, "set bnb_4bit_quant_storage: bfloat16"),
+    ({"load_in_8bit": True}, "cannot shard 8-bit weights"),
+])
+def test_a_quantized_base_a_sharding_strategy_cannot_split_is_one_line(make_config, tmp_path, monkeypatch, model,
+                                                                      fragment):
+    import torch
+
+    from sftflow.config import load_config
+    from sftflow.errors import UserError
+    from sftflow.train.launch import before_launch
+
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 8)
+    config = load_config(make_config("c.yaml", output_dir=str(tmp_path / "run"), **model))
+    with pytest.raises(UserError, match=fragment):
+        before_launch(config, LaunchOptions("fsdp", 2), cuda=True)
+    with pytest.raises(UserError, match="more processes than this machine's 8 GPU"):
+        before_launch(config, LaunchOptions("ddp", 16), cuda=True)

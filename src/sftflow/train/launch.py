@@ -16,6 +16,7 @@ from sftflow.errors import UserError
 
 MODES = ("single", "ddp", "fsdp", "zero2", "zero3")
 LAUNCHED = "SFTFLOW_LAUNCHED"
+SHARDS_WEIGHTS = ("fsdp", "zero3")  # strategies that split the weights themselves across processes
 
 
 @dataclass
@@ -40,7 +41,9 @@ def command(options: LaunchOptions, train_args: list[str], has_cuda: bool) -> li
     worker = ["-m", "sftflow", "train", *train_args]
     if not has_cuda:
         if options.mode in ("fsdp", "zero2", "zero3") or options.accelerate_config:
-            raise UserError(f"--launch {options.mode} needs GPUs; on CPU use --launch ddp (gloo)", "command line")
+            raise UserError(f"--launch {options.mode} needs GPUs: accelerate shards with FSDP or DeepSpeed only on "
+                            "accelerators (on CPU its Trainer would run plain DDP instead); on CPU use --launch ddp "
+                            "(gloo)", "command line")
         return [sys.executable, "-m", "torch.distributed.run", f"--nproc_per_node={options.num_processes}",
                 f"--nnodes={options.num_machines}", f"--node_rank={options.machine_rank}",
                 f"--master_addr={options.main_process_ip}", f"--master_port={options.main_process_port}", *worker]
@@ -73,3 +76,47 @@ def launch(options: LaunchOptions, train_args: list[str]) -> int:
 
 def _short(part: str) -> str:
     return Path(part).name if part == sys.executable else part
+
+
+def before_launch(config, options: LaunchOptions, cuda: bool) -> None:
+    """What is checked and printed before any worker starts: a process count this machine can hold, a quantized
+    base the strategy can shard, and the planner's memory per device for that strategy."""
+    command(options, [], cuda)  # a strategy this machine cannot run is refused first
+    per_machine = options.num_processes
+    if cuda:
+        import torch
+
+        devices, what = torch.cuda.device_count(), "GPU(s)"
+    else:
+        devices, what = len(os.sched_getaffinity(0)), "CPU core(s)"
+    if per_machine > devices:
+        raise UserError(f"--num-processes {per_machine} asks for more processes than this machine's {devices} "
+                        f"{what}: start at most one process per {what[:-3]} on each machine", "command line")
+    model = config.model
+    if options.mode in SHARDS_WEIGHTS and model.get("load_in_8bit"):
+        raise UserError(f"--launch {options.mode} cannot shard 8-bit weights: use load_in_4bit with "
+                        f"bnb_4bit_quant_storage, or --launch ddp/zero2 (they keep the weights whole)", config.where)
+    dtype = model.get("dtype") or "float32"
+    if options.mode in SHARDS_WEIGHTS and model.get("load_in_4bit") and model.get("bnb_4bit_quant_storage") != dtype:
+        raise UserError(f"--launch {options.mode} shards 4-bit weights only when they are stored in the training "
+                        f"dtype: set bnb_4bit_quant_storage: {dtype} (it is "
+                        f"{model.get('bnb_4bit_quant_storage') or 'unset: uint8'}), or use --launch ddp/zero2",
+                        config.where)
+    print_plan(config, options, cuda)
+
+
+def print_plan(config, options: LaunchOptions, cuda: bool) -> None:
+    from sftflow.memory.estimate import GIB, estimate_config
+
+    strategy = None if options.accelerate_config else "ddp" if options.mode == "single" else options.mode
+    total = options.num_processes * options.num_machines
+    try:
+        result = estimate_config(config, "cuda" if cuda else "cpu", total, strategy)
+    except UserError as e:
+        print(f"[sftflow] no memory plan before launch: {e}")
+        return
+    where = "GPU" if cuda else "process"
+    print(f"[sftflow] memory plan for {strategy or 'the accelerate config'} on {total} process(es): "
+          f"{result.peak / GIB:.2f} GiB per {where} at its peak ({result.peak_phase}); weights "
+          f"{result.weights / GIB:.2f}, gradients {result.gradients / GIB:.2f}, optimizer "
+          f"{result.optimizer / GIB:.2f} GiB per {where}")

@@ -23,7 +23,7 @@ from sftflow.models.lora_merge import full_model
 from sftflow.report.run import run as report
 from sftflow.settings import effective
 from sftflow.train import speed, trackers
-from sftflow.train.launch import LAUNCHED, LaunchOptions
+from sftflow.train.launch import LAUNCHED, LaunchOptions, before_launch
 from sftflow.train.launch import launch as launch_workers
 from sftflow.train.peft_setup import peft_config, total_steps
 
@@ -57,6 +57,7 @@ def _run(config, launch: LaunchOptions | None, train_args: list[str] | None, ext
     if os.environ.get(LAUNCHED) != "1":  # the launcher checked already; workers would race each other
         check_output_dir(out, config, resume)
     if launch is not None and launch.wanted:
+        before_launch(config, launch, has_cuda())
         if launch_workers(launch, train_args or []) != 0:
             raise UserError("training processes failed (their output is above)", config.where)
         return out
