@@ -3,10 +3,12 @@
     .venv/bin/python bench/merge_memory.py [--model demo|llama-1.5b] [--adapter RUN_DIR_OR_ADAPTER] [--in-memory]
 
 --model demo: SmolLM2-135M-Instruct (the demo's model, one float32 file); llama-1.5b: a Llama of random weights
-(hidden 2048, 22 layers, MLP 7168, vocabulary 32,000: 1.47 billion parameters) saved in bfloat16 in shards of at
-most 1 GB, as Hub checkpoints are. Without --adapter, a LoRA adapter (r=16, all linear layers, random non-zero
-weights) is made on it first. Each merge runs in a fresh process, so its peak RSS (ru_maxrss) is its own; the
-baseline is the same process's RSS after imports.
+(hidden 2048, 24 layers, MLP 7168, 8 key-value heads, vocabulary 32,000: 1.49 billion parameters) saved in
+bfloat16 in shards of at most 1 GB, as Hub checkpoints are. Without --adapter, a LoRA adapter (r=16, all linear
+layers, random A, B scaled to 1%) is made on it first. Each merge runs in a fresh process; its peak RSS is the
+kernel's high-water mark of that process (VmHWM in /proc/self/status: ru_maxrss would not do, Linux keeps it
+across exec, so a child started by a parent that held the model reports the parent's peak); the baseline is the
+same mark after imports.
   sftflow: `merge_adapter` with its parity check (streamed, shard by shard, tensor by tensor);
   sftflow-in-memory (--in-memory): the same call made to take its in-memory path (peft's merge in float32 and
     the logit parity check), what sftflow did before the streaming merge;
@@ -22,33 +24,40 @@ import tempfile
 import time
 from pathlib import Path
 
-SFTFLOW = """
-import json, resource, sys, time
+HWM = """
+def hwm():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+"""
+
+SFTFLOW = HWM + """
+import json, sys, time
 from pathlib import Path
 import sftflow.models.lora_merge as lora, sftflow.models.lora_stream as stream, torch, transformers, peft
-baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+baseline = hwm()
 if sys.argv[3] == "in-memory":
     stream.plan = lambda adapter, base: (None, "the bench asked for the in-memory merge")
 start = time.perf_counter()
 result = lora.merge_adapter(Path(sys.argv[1]), None, Path(sys.argv[2]), True, True, "bench")
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+peak = hwm()
 print(json.dumps({"baseline": baseline, "peak": peak, "seconds": seconds, "parity": result["parity"]}, default=str))
 """
 
-PEFT = """
-import json, resource, sys, time
+PEFT = HWM + """
+import json, sys, time
 from pathlib import Path
 import torch, transformers, peft
 from peft import PeftModel
 from transformers import AutoModelForCausalLM
-baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+baseline = hwm()
 start = time.perf_counter()
 config = json.loads((Path(sys.argv[1]) / "adapter_config.json").read_text())
 base = AutoModelForCausalLM.from_pretrained(config["base_model_name_or_path"], dtype="auto")
 PeftModel.from_pretrained(base, sys.argv[1]).merge_and_unload().save_pretrained(sys.argv[2])
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+peak = hwm()
 print(json.dumps({"baseline": baseline, "peak": peak, "seconds": seconds, "parity": None}))
 """
 
@@ -56,15 +65,15 @@ GIB = 1024 ** 3
 
 
 def random_llama(out: Path) -> Path:
-    """A 1.47B-parameter Llama of random weights, bfloat16, shards of at most 1 GB."""
+    """A 1.49B-parameter Llama of random weights, bfloat16, shards of at most 1 GB."""
     import torch
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
     from sftflow.demo.run import demo_model
 
     torch.manual_seed(0)
-    config = LlamaConfig(vocab_size=32000, hidden_size=2048, intermediate_size=7168, num_hidden_layers=22,
-                         num_attention_heads=16, num_key_value_heads=4, tie_word_embeddings=False)
+    config = LlamaConfig(vocab_size=32000, hidden_size=2048, intermediate_size=7168, num_hidden_layers=24,
+                         num_attention_heads=16, num_key_value_heads=8, tie_word_embeddings=False)
     model = LlamaForCausalLM._from_config(config, dtype=torch.bfloat16)
     print(f"[bench] random Llama: {sum(p.numel() for p in model.parameters()) / 1e9:.2f}B parameters", flush=True)
     model.save_pretrained(out, max_shard_size="1GB")
