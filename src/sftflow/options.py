@@ -137,6 +137,7 @@ class EvalOptions:
     num_examples: int | None = opt(None, "Evaluate only the first N examples of the split.", at_least=1)
     backend: str = opt("auto", "Generation engine: auto takes vLLM when it is installed (./setup.sh --vllm, or the vllm package with a GPU), else batched transformers.", ("auto", "transformers", "vllm"))
     sql_timeout_s: float = opt(2.0, "sql_execution: per-query time limit in seconds.", above=0, at_most=600)
+    constrain: str = opt("none", "sql_execution: schema lets the model write only SQLite that parses and names the row's own tables and columns (a grammar per database, llguidance); a row whose schema cannot be expressed is answered unconstrained, with a counted warning.", ("none", "schema"))
     candidates: int = opt(1, "sql_execution: answers drawn per question, the greedy one and then samples at eval.temperature; with more than 1, eval.select keeps one by running each on the row's database (never the gold query). All are written to predictions.jsonl.", at_least=1, at_most=64)
     select: str = opt("executes", "sql_execution with eval.candidates > 1: executes keeps the first candidate (greedy first) whose SQL runs and returns a row with a value; majority keeps the first of the largest group of candidates that return the same rows.", ("executes", "majority"))
     temperature: float = opt(0.7, "Sampling temperature of the candidates after the first (top_p 0.95, seeded).", above=0, at_most=2)

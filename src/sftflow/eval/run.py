@@ -63,10 +63,11 @@ def evaluate(config, models: list[str], out_root: Path) -> list[dict]:
     messages = [templates.render(row, i, roles=("system", "user")) for i, row in enumerate(rows)]
     max_tokens = config.workflow.evaluate_vllm_sampling_params_max_tokens or options.max_new_tokens
     engine = choose_eval_engine(options.backend, len(rows), config.where)
+    grammars = schema_grammars(rows, options, config.where)
     results = []
     for spec in models:
         print(f"[sftflow] evaluating {spec} on {len(rows)} {options.split} examples (backend: {engine})")
-        answers = model_answers(config, spec, messages, engine, max_tokens, out_root / _slug(spec))
+        answers = model_answers(config, spec, messages, engine, max_tokens, out_root / _slug(spec), grammars)
         candidates, picked = None, None
         if options.candidates > 1:
             from sftflow.metrics.sql import select_candidates
@@ -78,9 +79,31 @@ def evaluate(config, models: list[str], out_root: Path) -> list[dict]:
     return results
 
 
-def model_answers(config, spec: str, messages: list, engine: str, max_tokens: int, out: Path) -> list[str]:
+def schema_grammars(rows: list[dict], options, where: str) -> list[str | None] | None:
+    """With eval.constrain: schema, a grammar per row (sftflow.sql_grammar); rows whose schema cannot be
+    expressed are answered unconstrained, counted in one warning per reason."""
+    if options.constrain == "none":
+        return None
+    if options.metric != "sql_execution":
+        raise UserError(f"eval.constrain: {options.constrain} needs eval.metric: sql_execution (it constrains "
+                        "answers to the row's database schema)", where)
+    from sftflow.metrics.sql import row_grammars
+
+    grammars, skipped = row_grammars(rows, timeout_s=options.sql_timeout_s)
+    for reason, indices in skipped.items():
+        print(f"[sftflow] warning: {len(indices)} of {len(rows)} rows answered without the schema constraint "
+              f"(first: row {indices[0]}): {reason}")
+    constrained = sum(g is not None for g in grammars)
+    print(f"[sftflow] answers constrained to each row's schema: {constrained} of {len(rows)} rows, "
+          f"{len({g for g in grammars if g})} database grammar(s)")
+    return grammars
+
+
+def model_answers(config, spec: str, messages: list, engine: str, max_tokens: int, out: Path,
+                  grammars: list[str | None] | None = None) -> list[str]:
     """Greedy answers of one model to the rendered messages, prompted with the training chat template; with
-    eval.candidates > 1, a list per message: the greedy answer, then sampled ones."""
+    eval.candidates > 1, a list per message: the greedy answer, then sampled ones; with `grammars`, each answer
+    constrained to its row's grammar."""
     trust = bool(config.sft.get("trust_remote_code", False))
     ref = resolve(spec, spec, config.base_dir)
     tokenizer = load_tokenizer(ref.tokenizer_location(), trust, spec)
@@ -94,15 +117,34 @@ def model_answers(config, spec: str, messages: list, engine: str, max_tokens: in
             from sftflow.models.vllm_offline import generate_vllm
 
             keep(todo, generate_vllm(ref, missing, max_tokens, config.where, config.serve.kv_cache_gib,
-                                     samples=samples, temperature=temperature))
+                                     samples=samples, temperature=temperature,
+                                     grammars=[grammars[i] for i in todo] if grammars else None))
         elif todo:
             model = load_model_for_eval(ref, trust)
+            stats = {}
             generate(model, tokenizer, missing, max_tokens, config.eval.batch_size,
                      on_batch=lambda done, answers: keep([todo[i] for i in done], answers), samples=samples,
-                     temperature=temperature, seed=seed)
+                     temperature=temperature, seed=seed,
+                     grammars=[grammars[i] for i in todo] if grammars else None, stats=stats)
+            if stats:
+                report_constraint(stats, out)
 
-    key = answers_key(ref, prompts, max_tokens, [samples, temperature, seed] if samples else None)
+    extra = [samples, temperature, seed] if samples else []
+    if grammars:
+        extra.append(hashlib.sha256(json.dumps(grammars).encode()).hexdigest())
+    key = answers_key(ref, prompts, max_tokens, extra or None)
     return kept_answers(out, key, len(prompts), generate_missing)
+
+
+def report_constraint(stats: dict, out: Path) -> None:
+    """Print the constraint's cost (compile time per database grammar, mask time per generated token) and keep
+    it beside the answers (constraint.json)."""
+    print(f"[sftflow] schema constraint: {stats['grammars']} grammar(s) compiled in {stats['compile_s']:.2f} s "
+          f"(longest {1000 * stats['compile_max_s']:.0f} ms); token masks {stats['mask_ms_per_step']:.2f} ms per "
+          f"generation step over {stats['masked_steps']} steps")
+    for error in stats["grammar_errors"].values():
+        print(f"[sftflow] warning: a grammar did not compile, its rows ran unconstrained: {error}")
+    rd.write_json(out / "constraint.json", stats)
 
 
 def answers_key(ref: ModelRef, prompts: list[list[int]], max_tokens: int, sampling: list | None = None) -> str:

@@ -141,6 +141,39 @@ def execution_accuracy(
     }
 
 
+# ---------------------------------------------------------------- constraining answers to the schema
+
+
+def row_grammars(rows: list[dict], context_key: str = "sql_context", timeout_s: float = 2.0) -> tuple[list, dict]:
+    """A grammar (sftflow.sql_grammar) per row, from the tables and columns of its database (file or context
+    script), read once per database; None for a row whose schema cannot be read or expressed. Returns the
+    grammars and {reason: [row indices]} of those left unconstrained."""
+    grammars, skipped, built = [], {}, {}
+    for index, row in enumerate(rows):
+        database = row.get(DATABASE) or None
+        context = None if database else row.get(context_key)
+        key = ("file", database) if database else ("context", context)
+        if key not in built:
+            built[key] = _grammar(context, database, timeout_s)
+        grammar, reason = built[key]
+        grammars.append(grammar)
+        if reason:
+            skipped.setdefault(reason, []).append(index)
+    return grammars, skipped
+
+
+def _grammar(context: str | None, database: str | None, timeout_s: float) -> tuple[str | None, str | None]:
+    from sftflow.sql_grammar import schema_grammar
+
+    if not context and not database:
+        return None, "the row names no database and has no schema script"
+    try:
+        with bounded_database(context, database) as opened:
+            return schema_grammar(opened.schema(timeout_s)), None
+    except (ValueError, Rejected) as e:
+        return None, (str(e).splitlines() or [type(e).__name__])[0]
+
+
 # ---------------------------------------------------------------- choosing among candidates
 
 

@@ -16,7 +16,8 @@ WORKER = Path(__file__).with_name("vllm_worker.py")
 
 
 def generate_vllm(ref, prompts: list[list[int]], max_tokens: int, where: str, kv_cache_gib: int = 2,
-                  timings: dict | None = None, samples: int = 0, temperature: float = 0.7) -> list:
+                  timings: dict | None = None, samples: int = 0, temperature: float = 0.7,
+                  grammars: list[str | None] | None = None) -> list:
     """Answers for token-id prompts (with `samples`, lists as models.generate.generate gives them). An adapter
     (a ModelRef) runs merged into its base (the one merged-adapter
     cache, parity-checked): on 2 CPU cores, 204 dev-set prompts took 6.8 min through vLLM's LoRA path against
@@ -29,7 +30,7 @@ def generate_vllm(ref, prompts: list[list[int]], max_tokens: int, where: str, kv
 
     request = {"model": full_model(ref, where), "prompts": prompts, "max_tokens": max_tokens,
                "max_model_len": max(longest, 256), "lora": None, "lora_rank": None, "samples": samples,
-               "temperature": temperature, "top_p": TOP_P}
+               "temperature": temperature, "top_p": TOP_P, "grammars": grammars}
     env = {**os.environ, "VLLM_CPU_KVCACHE_SPACE": str(kv_cache_gib), "PYTHONUNBUFFERED": "1",
            "VLLM_NO_USAGE_STATS": "1", "DO_NOT_TRACK": "1"}
     log_path = cache_root() / "vllm-logs" / f"eval-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"

@@ -154,6 +154,16 @@ class Sandbox:
             raise Rejected("parse error: not a query")
         return rows
 
+    def columns(self, table: str, timeout_s: float) -> list[str]:
+        """The column names of a table or view (read-only, as a query)."""
+        self.read_only, self.denied, self.timed_out = True, None, False
+        self.deadline = time.monotonic() + timeout_s
+        quoted = '"' + table.replace('"', '""') + '"'
+        try:
+            return [column[0] for column in self.conn.execute(f"SELECT * FROM {quoted} LIMIT 0").description or ()]
+        except (sqlite3.Error, OverflowError) as exc:
+            raise Rejected(self._reason(exc)) from exc
+
     def _reason(self, exc: Exception) -> str:
         """A short reason for a failed statement: timeout, forbidden, parse or runtime error."""
         if self.timed_out:

@@ -151,6 +151,10 @@ class BoundedDatabase:
         """summary(), and a digest of the rows as a multiset (equal digests: the same rows, in any order)."""
         return self._ask(("fingerprint", sql, timeout_s), timeout_s)
 
+    def schema(self, timeout_s: float) -> list[tuple[str, list[str]]]:
+        """The database's tables and views with their columns, in name order."""
+        return self._ask(("schema", timeout_s), timeout_s)
+
     def _ask(self, request: tuple, budget_s: float):
         if not self._worker.holds(self._start):
             raise Rejected("database lost: an earlier query of this session stopped the sandbox worker")
@@ -235,7 +239,7 @@ class _Session:
     def handle(self, request: tuple) -> tuple[str, object]:
         operation, *args = request
         run = {"open": self.open, "open_file": self.open_file, "keep": self.keep, "compare": self.compare,
-               "summary": self.summary, "fingerprint": self.fingerprint}[operation]
+               "summary": self.summary, "fingerprint": self.fingerprint, "schema": self.schema}[operation]
         try:
             return "ok", run(*args)
         except Rejected as rejected:
@@ -280,6 +284,12 @@ class _Session:
         normalized = sorted(repr(tuple(_normalize_value(v) for v in row)) for row in rows)
         digest = hashlib.sha256("\n".join(normalized).encode()).hexdigest()[:16]
         return len(rows), any(value is not None for row in rows for value in row), digest
+
+
+    def schema(self, timeout_s: float) -> list[tuple[str, list[str]]]:
+        names = self.sandbox.query("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT "
+                                   "LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name", timeout_s)
+        return [(name, self.sandbox.columns(name, timeout_s)) for (name,) in names]
 
 
 def _normalize_value(value):

@@ -1,0 +1,135 @@
+"""Schema-constrained SQL: the grammar takes the answers the templates teach and refuses names the database lacks;
+generation under it writes only such answers; eval constrains each row to its own database."""
+
+import json
+
+import pytest
+
+from sftflow.data.templates import fence, format_sql
+from sftflow.metrics.sql import row_grammars
+from sftflow.sql_grammar import MAX_SCHEMA_CHARS, schema_grammar
+from sftflow.sql_sandbox.worker import bounded_database
+
+SHOP = ("CREATE TABLE customers (id INTEGER, name TEXT, city TEXT); "
+        "CREATE TABLE orders (id INTEGER, customer_id INTEGER, total REAL, \"order date\" TEXT);")
+
+
+@pytest.fixture(scope="module")
+def ll(tiny_model_dir):
+    from transformers import AutoTokenizer
+
+    from sftflow.models.constrained import ll_tokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
+    return tokenizer, ll_tokenizer(tokenizer)
+
+
+def accepts(ll, grammar: str, text: str) -> bool:
+    import llguidance
+
+    tokenizer, lltok = ll
+    matcher = llguidance.LLMatcher(lltok, llguidance.LLMatcher.grammar_from_lark(grammar), log_level=0)
+    ids = tokenizer(text, add_special_tokens=False)["input_ids"]
+    return all(matcher.consume_token(i) for i in ids) and not matcher.is_error() and matcher.is_accepting()
+
+
+def shop_grammar() -> str:
+    with bounded_database(SHOP) as database:
+        return schema_grammar(database.schema(2.0))
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT name FROM customers WHERE city = 'Oslo'",
+    "SELECT c.name, SUM(o.total) AS spent FROM customers AS c JOIN orders AS o ON o.customer_id = c.id "
+    "GROUP BY c.id ORDER BY spent DESC LIMIT 3",
+    "SELECT COUNT(DISTINCT city) FROM customers",
+    'SELECT "order date" FROM orders WHERE total BETWEEN 1 AND 2.5',
+    "SELECT name FROM customers WHERE id IN (SELECT customer_id FROM orders WHERE total > 100)",
+    "SELECT CASE WHEN total > 10 THEN 'big' ELSE 'small' END FROM orders",
+    "select name from CUSTOMERS where NAME like 'A%' union select city from customers",
+    "SELECT name, RANK() OVER (ORDER BY id) FROM customers",
+])
+def test_answers_in_the_taught_format_are_accepted(ll, sql):
+    grammar = shop_grammar()
+    assert accepts(ll, grammar, fence(format_sql(sql), "sql"))
+    assert accepts(ll, grammar, f"```sql\n{sql};\n```")
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT name FROM clients",                   # no such table
+    "SELECT surname FROM customers",              # no such column
+    "SELECT c.surname FROM customers AS c",       # an alias cannot bring in a column either
+    "SELECT name FROM customers WHERE city =",    # does not parse
+    "DELETE FROM customers",                      # not a query
+])
+def test_unknown_names_and_broken_sql_are_refused(ll, sql):
+    assert not accepts(ll, shop_grammar(), f"```sql\n{sql}\n```")
+
+
+def test_every_generated_demo_answer_is_accepted(ll, sql_rows):
+    grammars, skipped = row_grammars(sql_rows[:40])
+    assert skipped == {}
+    refused = [r["sql"] for r, g in zip(sql_rows[:40], grammars)
+               if not accepts(ll, g, fence(format_sql(r["sql"]), "sql"))]
+    assert refused == []
+
+
+def test_schemas_that_cannot_be_constrained_are_reasons_not_errors(tmp_path):
+    import sqlite3
+
+    empty = tmp_path / "empty.sqlite"
+    sqlite3.connect(empty).close()
+    huge = " ".join(f"CREATE TABLE t{i} ({', '.join(f'c{i}_{j} INT' for j in range(40))});" for i in range(400))
+    rows = [{"sql_context": SHOP}, {"database": str(empty)}, {"sql_context": huge}, {"sql_context": "CREATE nonsense"},
+            {"sql_context": SHOP}, {}]
+    grammars, skipped = row_grammars(rows)
+    assert grammars[0] is not None and grammars[4] is grammars[0]  # read once per database
+    assert grammars[1] is grammars[2] is grammars[3] is grammars[5] is None
+    reasons = {index: reason for reason, indices in skipped.items() for index in indices}
+    assert "no table with columns" in reasons[1] and "too large" in reasons[2] and str(MAX_SCHEMA_CHARS // 1000) in \
+        reasons[2].replace(",", "")
+    assert "context script failed" in reasons[3] and "no database" in reasons[5]
+
+
+def test_constrained_generation_writes_only_what_the_grammar_takes(tiny_model_dir, ll):
+    """The tiny random model writes noise unconstrained; constrained, every answer is a prefix of a valid one
+    (max_new_tokens may cut it) and names only the schema's tables and columns."""
+    import llguidance
+    from transformers import AutoModelForCausalLM
+
+    from sftflow.models.generate import generate
+
+    tokenizer, lltok = ll
+    model = AutoModelForCausalLM.from_pretrained(tiny_model_dir)
+    prompts = [tokenizer(f"Question {i}: names?")["input_ids"] for i in range(4)]
+    grammar = shop_grammar()
+    stats = {}
+    answers = generate(model, tokenizer, prompts, 40, 2, samples=2, seed=1, grammars=[grammar] * 3 + [None],
+                       stats=stats)
+    compiled = llguidance.LLMatcher.grammar_from_lark(grammar)
+    for candidates in answers[:3]:
+        for text in candidates:
+            matcher = llguidance.LLMatcher(lltok, compiled, log_level=0)
+            assert text.startswith("```sql")
+            assert all(matcher.consume_token(i) for i in tokenizer(text, add_special_tokens=False)["input_ids"])
+    assert not answers[3][0].startswith("```sql")  # the unconstrained row is left alone
+    assert stats["grammars"] == 1 and stats["masked_steps"] > 0 and stats["rows_left_unconstrained"] == 0
+
+
+def test_eval_constrains_each_row_and_counts_the_rows_it_could_not(make_config, tiny_model_dir, tmp_path, capsys):
+    from sftflow.cli import main
+
+    data = tmp_path / "data"
+    data.mkdir()
+    rows = [{"sql_prompt": "How many customers?", "sql_context": SHOP, "sql": "SELECT COUNT(*) FROM customers"},
+            {"sql_prompt": "Anything?", "sql_context": "CREATE TABLE t (x INT); DROP TABLE t;", "sql": "SELECT 1"}]
+    (data / "test.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    config = make_config("eval.yaml", dataset_name=str(data), output_dir=str(tmp_path / "run"),
+                         eval={"metric": "sql_execution", "max_new_tokens": 24, "constrain": "schema"})
+    assert main(["eval", str(config), "--model", str(tiny_model_dir)]) == 0
+    printed = capsys.readouterr().out
+    assert "1 of 2 rows answered without the schema constraint (first: row 1)" in printed
+    assert "answers constrained to each row's schema: 1 of 2 rows" in printed and "token masks" in printed
+    predictions = [json.loads(line) for line in next(tmp_path.rglob("predictions.jsonl")).read_text().splitlines()]
+    assert predictions[0]["prediction"].startswith("```sql")
+    assert json.loads(next(tmp_path.rglob("constraint.json")).read_text())["grammars"] == 1
