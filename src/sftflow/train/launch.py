@@ -2,8 +2,9 @@
 
 GPUs: `accelerate launch` with one of the shipped config files (examples/accelerate/) or the user's.
 CPU: `torchrun` with the gloo backend, because accelerate's launcher runs a single process when
-`use_cpu` is set (it expects mpirun for multi-CPU).
-The launched processes run `sftflow train` again with SFTFLOW_LAUNCHED=1, so they train in place.
+`use_cpu` is set (it expects mpirun for multi-CPU); `fsdp` there is FSDP2 on gloo (train/cpu_fsdp.py).
+The launched processes run `sftflow train` again with SFTFLOW_LAUNCHED=1, so they train in place, and
+SFTFLOW_LAUNCH_MODE says which strategy they were started for.
 """
 
 import os
@@ -16,6 +17,7 @@ from sftflow.errors import UserError
 
 MODES = ("single", "ddp", "fsdp", "zero2", "zero3")
 LAUNCHED = "SFTFLOW_LAUNCHED"
+LAUNCH_MODE = "SFTFLOW_LAUNCH_MODE"
 SHARDS_WEIGHTS = ("fsdp", "zero3")  # strategies that split the weights themselves across processes
 
 
@@ -40,10 +42,12 @@ def command(options: LaunchOptions, train_args: list[str], has_cuda: bool) -> li
     """The launcher command line that starts `sftflow train <train_args>` in every process."""
     worker = ["-m", "sftflow", "train", *train_args]
     if not has_cuda:
-        if options.mode in ("fsdp", "zero2", "zero3") or options.accelerate_config:
-            raise UserError(f"--launch {options.mode} needs GPUs: accelerate shards with FSDP or DeepSpeed only on "
-                            "accelerators (on CPU its Trainer would run plain DDP instead); on CPU use --launch ddp "
-                            "(gloo)", "command line")
+        if options.mode in ("zero2", "zero3"):
+            raise UserError(f"--launch {options.mode} needs GPUs: DeepSpeed is not installed with sftflow and "
+                            "has not been run on CPU; on CPU use --launch fsdp or ddp (gloo)", "command line")
+        if options.accelerate_config:
+            raise UserError("--accelerate-config needs GPUs: on CPU, sftflow starts the processes itself "
+                            "(--launch ddp|fsdp, gloo)", "command line")
         return [sys.executable, "-m", "torch.distributed.run", f"--nproc_per_node={options.num_processes}",
                 f"--nnodes={options.num_machines}", f"--node_rank={options.machine_rank}",
                 f"--master_addr={options.main_process_ip}", f"--master_port={options.main_process_port}", *worker]
@@ -70,7 +74,7 @@ def launch(options: LaunchOptions, train_args: list[str]) -> int:
     line = command(options, train_args, torch.cuda.is_available())
     print(f"[sftflow] launching {options.num_processes} process(es) x {options.num_machines} machine(s): "
           + " ".join(_short(part) for part in line))
-    env = {**os.environ, LAUNCHED: "1"}
+    env = {**os.environ, LAUNCHED: "1", LAUNCH_MODE: options.mode}
     return subprocess.run(line, env=env).returncode
 
 

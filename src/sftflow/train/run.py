@@ -22,8 +22,8 @@ from sftflow.models.loading import load_model, tokenizer_for
 from sftflow.models.lora_merge import full_model
 from sftflow.report.run import run as report
 from sftflow.settings import effective
-from sftflow.train import speed, trackers
-from sftflow.train.launch import LAUNCHED, LaunchOptions, before_launch
+from sftflow.train import cpu_fsdp, speed, trackers
+from sftflow.train.launch import LAUNCH_MODE, LAUNCHED, LaunchOptions, before_launch
 from sftflow.train.launch import launch as launch_workers
 from sftflow.train.peft_setup import peft_config, total_steps
 
@@ -93,6 +93,8 @@ def _run(config, launch: LaunchOptions | None, train_args: list[str] | None, ext
         peft = peft_config(settings.model, config.train, total_steps(args, len(tokenized["train"])), config.where)
         tokenized = speed.padding_free_inputs(tokenized, args)
         trainer = build_trainer(model, args, tokenizer, tokenized, peft, callbacks)
+        if os.environ.get(LAUNCH_MODE) == "fsdp" and not cuda:
+            cpu_fsdp.enable(trainer, config.where)
         trainer.train(resume_from_checkpoint=str(resume) if resume else None)
     except BaseException:
         if main:
@@ -274,6 +276,7 @@ def finish(trainer, out: Path) -> None:
     final, partial = out / "final", out / "final.partial"
     if trainer.is_world_process_zero():
         shutil.rmtree(partial, ignore_errors=True)
+    cpu_fsdp.full_state_dict_for_saving(trainer)  # FSDP checkpoints are sharded; final/ is whole
     trainer.save_model(str(partial))  # every process: sharded models are gathered here
     if not trainer.is_world_process_zero():
         return
