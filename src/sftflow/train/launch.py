@@ -43,8 +43,8 @@ def command(options: LaunchOptions, train_args: list[str], has_cuda: bool) -> li
     worker = ["-m", "sftflow", "train", *train_args]
     if not has_cuda:
         if options.mode in ("zero2", "zero3"):
-            raise UserError(f"--launch {options.mode} needs GPUs: DeepSpeed is not installed with sftflow and "
-                            "has not been run on CPU; on CPU use --launch fsdp or ddp (gloo)", "command line")
+            raise UserError(f"--launch {options.mode} needs GPUs: DeepSpeed on CPU processes did not train as one "
+                            "job (each trained alone); on CPU use --launch fsdp or ddp (gloo)", "command line")
         if options.accelerate_config:
             raise UserError("--accelerate-config needs GPUs: on CPU, sftflow starts the processes itself "
                             "(--launch ddp|fsdp, gloo)", "command line")
