@@ -35,8 +35,11 @@ def oom_warning(plan, capacity: int, gpu: str, where: str) -> str | None:
 
 
 def launched_strategy() -> str | None:
-    """The strategy `accelerate launch` set up for this process (its environment), else None (the config's)."""
+    """The strategy `accelerate launch` (or, on CPU, `sftflow train --launch fsdp`) set up for this process (its
+    environment), else None (the config's)."""
     env = os.environ
+    if env.get("SFTFLOW_LAUNCH_MODE") == "fsdp":  # train.launch.LAUNCH_MODE: FSDP2 in CPU processes
+        return "fsdp"
     if env.get("ACCELERATE_USE_FSDP") == "true":
         return "fsdp-offload" if env.get("FSDP_OFFLOAD_PARAMS") == "true" else "fsdp"
     if env.get("ACCELERATE_USE_DEEPSPEED") == "true":
