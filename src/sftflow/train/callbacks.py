@@ -15,6 +15,7 @@ class CheckpointMarker(TrainerCallback):
         self.out = Path(out)
 
     def on_save(self, args, state, control, **kwargs):
+        _wait_for_every_process()  # each process writes its own files (rng_state_<rank>.pth, FSDP shards)
         if state.is_world_process_zero:
             checkpoint = self.out / f"checkpoint-{state.global_step}"
             if checkpoint.is_dir():
@@ -23,6 +24,16 @@ class CheckpointMarker(TrainerCallback):
                                    best_checkpoint=state.best_model_checkpoint or str(checkpoint),
                                    global_step=state.global_step)
         return control
+
+
+def _wait_for_every_process() -> None:
+    """A barrier when training runs in several processes: the marker records each file's size, so it may be
+    written only after every process has written its part of the checkpoint (rank 1's rng_state_1.pth was
+    measured still empty when rank 0 marked the checkpoint complete)."""
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1:
+        dist.barrier()
 
 
 class LiveLog(TrainerCallback):
