@@ -111,11 +111,20 @@ def test_kill_9_during_a_sweep_keeps_the_finished_trial_and_reruns_the_cut_one(m
     (["--search", "0", "--space", "learning_rate=1e-5:1e-3"], "N >= 1"),
     (["--grid", "lora_r=2", "--space", "learning_rate=1e-5:1e-3"], "--space goes with --search"),
 ])
-def test_bad_sweeps_are_one_line_before_anything_trains(make_config, tmp_path, args, fragment):
-    result = sweep(make_config(), *args, "--out", tmp_path / "sw")
-    assert result.returncode == 2 and fragment in result.stderr, result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+def test_bad_sweeps_are_one_line_before_anything_trains(make_config, tmp_path, capsys, args, fragment):
+    """Through the CLI's own main(), in this process (a new interpreter per case cost 9 s of imports each); the
+    first case also runs as a real `python -m sftflow` process."""
+    from sftflow.cli import main
+
+    code = main(["sweep", str(make_config()), *args, "--out", str(tmp_path / "sw")])
+    stderr = capsys.readouterr().err
+    assert code == 2 and fragment in stderr, stderr
+    assert len(stderr.strip().splitlines()) == 1 and "Traceback" not in stderr
     assert not (tmp_path / "sw").exists()
+    if args[1] == "no_such_key=1,2":
+        result = sweep(make_config(), *args, "--out", tmp_path / "sw")
+        assert result.returncode == 2 and result.stderr == stderr, result.stderr
+        assert not (tmp_path / "sw").exists()
 
 
 def test_methods_are_compared_on_the_task_metric_with_their_memory(make_config, tmp_path):
