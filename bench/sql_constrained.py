@@ -1,14 +1,16 @@
 """Schema-constrained decoding and execution-guided selection on the development set (204 questions, 6 databases).
 
     .venv/bin/python bench/sql_constrained.py --model base=MODEL --model quick=RUN_DIR
-        [--modes plain,schema,schema+select] [--candidates 4]
+        [--modes plain,schema,schema+select,schema+majority] [--candidates 4]
         [--num N] [--batch-size 16] [--backend auto|transformers|vllm]
 
 Each model is scored with the demo's config pointed at the development set (its databases, schema prompts), once
 per mode: plain (greedy, unconstrained), schema (greedy under eval.constrain: schema), schema+select (the greedy
-answer and candidates-1 samples, all constrained, eval.select: executes). Printed: accuracy with its 95% interval,
-the errors by kind (no SQL / not parsed, unknown table, unknown column, other runtime errors, ran but wrong) and
-the seconds per question (generation and scoring, the model loaded once per mode). Run on a quiet machine.
+answer and candidates-1 samples, all constrained, eval.select: executes), schema+majority (the same candidates,
+eval.select: majority), plain+select (unconstrained candidates, executes). Printed: accuracy with its 95% interval,
+the errors by kind (no SQL / not parsed, unknown table, unknown column, a column of a table the query does not
+name, other runtime errors, ran but wrong) and the seconds per question (generation and scoring, the model loaded
+once per mode). Run on a quiet machine.
 """
 
 import argparse
@@ -17,10 +19,29 @@ import tempfile
 import time
 from pathlib import Path
 
+OTHER = "other table's column"
 
-def kinds(predictions: Path) -> dict:
-    counts = {"correct": 0, "no SQL / parse": 0, "unknown table": 0, "unknown column": 0, "runtime": 0, "wrong": 0}
-    for line in predictions.read_text().splitlines():
+
+def columns_of(database: Path) -> set[str]:
+    """Every column name of every table of the database, lower-cased (SQLite matches names without case)."""
+    from sftflow.sql_schema import connect_read_only, tables
+
+    connection = connect_read_only(database)
+    try:
+        return {row[1].lower() for name, _ in tables(connection)
+                for row in connection.execute(f'PRAGMA table_info("{name}")')}
+    finally:
+        connection.close()
+
+
+def kinds(predictions: Path, databases: list[Path]) -> dict:
+    """Errors by kind. "no such column: X" is split: X names no column of the database at all (unknown column), or
+    a column of one of its tables that the query's FROM does not bring in (other table's column; the grammar
+    allows any column of the database, see sftflow/sql_grammar.py)."""
+    counts = {"correct": 0, "no SQL / parse": 0, "unknown table": 0, "unknown column": 0, "other table's column": 0,
+              "runtime": 0, "wrong": 0}
+    known: dict[Path, set[str]] = {}
+    for line, database in zip(predictions.read_text().splitlines(), databases, strict=False):
         row = json.loads(line)
         error = (row.get("error") or "").lower()
         if row.get("score"):
@@ -30,7 +51,10 @@ def kinds(predictions: Path) -> dict:
         elif "no such table" in error:
             counts["unknown table"] += 1
         elif "no such column" in error:
-            counts["unknown column"] += 1
+            name = error.split("no such column:", 1)[-1].strip().split(".")[-1].strip("\"`[] ")
+            if database not in known:
+                known[database] = columns_of(database)
+            counts["other table's column" if name in known[database] else "unknown column"] += 1
         elif "parse error" in error or "syntax" in error or "incomplete" in error or not row.get("extracted"):
             counts["no SQL / parse"] += 1
         else:
@@ -57,7 +81,7 @@ def main() -> None:
         dev = Path(tmp) / "dev"
         devset.write_split(dev, per_database=None)
         header = (f"{'model':8} {'mode':14} {'accuracy':>8} {'ci95':>13} {'no SQL/parse':>12} {'unk.table':>9} "
-                  f"{'unk.column':>10} {'runtime':>7} {'wrong':>5} {'s/question':>10}")
+                  f"{'unk.column':>10} {'other.col':>9} {'runtime':>7} {'wrong':>5} {'s/question':>10}")
         lines = [header]
         print(header, flush=True)
         for spec in args.model:
@@ -65,7 +89,8 @@ def main() -> None:
             for mode in args.modes.split(","):
                 settings = {**dev_settings(dev), "model_name_or_path": path, "output_dir": str(Path(tmp) / "run"),
                             "eval.constrain": "schema" if mode.startswith("schema") else "none",
-                            "eval.candidates": str(args.candidates if mode.endswith("select") else 1),
+                            "eval.candidates": str(1 if "+" not in mode else args.candidates),
+                            "eval.select": "majority" if mode.endswith("majority") else "executes",
                             "eval.batch_size": str(args.batch_size), "eval.backend": args.backend}
                 if args.num:
                     settings["eval.num_examples"] = str(args.num)
@@ -74,10 +99,12 @@ def main() -> None:
                 start = time.perf_counter()
                 result = evaluate(config, [path], out)[0]
                 seconds = time.perf_counter() - start
-                count = kinds(next(out.rglob("predictions.jsonl")))
+                rows = [json.loads(line) for line in (dev / "test.jsonl").read_text().splitlines()]
+                count = kinds(next(out.rglob("predictions.jsonl")), [dev / r["database"] for r in rows])
                 low, high = result["ci95"]
                 line = (f"{name:8} {mode:14} {100 * result['accuracy']:7.2f}% {100 * low:5.1f}-{100 * high:5.1f}% "
                         f"{count['no SQL / parse']:12} {count['unknown table']:9} {count['unknown column']:10} "
+                        f"{count[OTHER]:9} "
                         f"{count['runtime']:7} {count['wrong']:5} {seconds / result['n']:10.2f}")
                 constraint = list(out.rglob("constraint.json"))
                 if constraint:
