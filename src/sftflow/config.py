@@ -73,6 +73,11 @@ class Config:
         return Path(name).expanduser().resolve()
 
     @property
+    def model_name(self) -> str | None:
+        """model_name_or_path as written (a Hub name or a path; sftflow.models.reference resolves it)."""
+        return self.model.get("model_name_or_path")
+
+    @property
     def in_run_dir(self) -> bool:
         return bool(self.path) and self.path.name == "config.yaml" and (self.path.parent / "manifest.json").is_file()
 

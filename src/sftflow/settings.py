@@ -16,6 +16,15 @@ def trl_defaults(bucket: str) -> dict:
     return {f.name: f.default for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING}
 
 
+def setting(config, key: str):
+    """What a run uses for one top-level key: the config's value, else TRL's default (SFTConfig, then
+    ModelConfig), else None. The one place a default of TRL's is looked up for a single key."""
+    for values in (config.sft, config.model):
+        if key in values:
+            return values[key]
+    return trl_defaults("sft").get(key, trl_defaults("model").get(key))
+
+
 def with_defaults(values: dict, bucket: str) -> dict:
     return {**trl_defaults(bucket), **values}
 

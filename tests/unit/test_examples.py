@@ -7,7 +7,7 @@ import yaml
 
 from sftflow.config import load_config
 from sftflow.data.templates import load_templates
-from sftflow.train.run import check_settings
+from sftflow.train.settings import check_settings
 
 ROOT = Path(__file__).resolve().parents[2] / "examples"
 # experiment configs; accelerate launcher files and merge recipes have their own formats

@@ -14,6 +14,7 @@ def add_arguments(parser) -> None:
 def run(config, args) -> int:
     from sftflow.config import help_text, load_config
     from sftflow.errors import UserError
+    from sftflow.settings import setting
 
     if args.help or not args.action:
         print(help_text())
@@ -27,12 +28,12 @@ def run(config, args) -> int:
         print(yaml.safe_dump(config.to_dict(), sort_keys=False))
         return 0
     from sftflow.metrics import METRICS
-    from sftflow.train.run import check_settings
+    from sftflow.train.settings import check_settings
     from sftflow.train.trackers import check as check_trackers
 
     if config.eval.metric is not None:
         METRICS.get(config.eval.metric, config.where)  # unknown: a did-you-mean error, as eval would give
-    check_trackers(config.sft.get("report_to", "none"), config.where)
+    check_trackers(setting(config, "report_to"), config.where)
     for note in check_settings(config):
         print(f"[sftflow] on this machine: {note}")
     print(f"{args.config}: OK")

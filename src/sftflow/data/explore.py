@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sftflow.errors import UserError
 from sftflow.run_dir import write_atomic
+from sftflow.settings import setting
 
 MAX_ROWS = 50_000  # rows embedded (a sample beyond it): TF-IDF + SVD + k-means stay within a minute on 2 cores
 SILHOUETTE_SAMPLE = 2_000
@@ -108,7 +109,7 @@ def explore(config, out: Path, clusters: int | None = None, fields: list[str] | 
         raise UserError(f"{len(flat)} rows: too few to find topics in", config.where)
     if clusters is not None and clusters > len(flat):
         raise UserError(f"--clusters {clusters} is more than the {len(flat)} rows", config.where)
-    seed = int(config.sft.get("seed", 42))
+    seed = int(setting(config, "seed"))
     vectors, vectorizer, tfidf = embed(flat, seed)
     k, scores = choose_k(vectors, seed, clusters)
     labels = KMeans(k, n_init=10, random_state=seed).fit_predict(vectors) if k > 1 else np.zeros(len(flat), int)

@@ -15,6 +15,7 @@ from sftflow.models.engine import choose_eval_engine
 from sftflow.models.generate import generate
 from sftflow.models.loading import load_tokenizer
 from sftflow.models.reference import ModelRef, resolve
+from sftflow.settings import setting
 
 ANSWERS_PARTIAL = "answers.partial.jsonl"
 
@@ -104,12 +105,12 @@ def model_answers(config, spec: str, messages: list, engine: str, max_tokens: in
     """Greedy answers of one model to the rendered messages, prompted with the training chat template; with
     eval.candidates > 1, a list per message: the greedy answer, then sampled ones; with `grammars`, each answer
     constrained to its row's grammar."""
-    trust = bool(config.sft.get("trust_remote_code", False))
+    trust = bool(setting(config, "trust_remote_code"))
     ref = resolve(spec, spec, config.base_dir)
     tokenizer = load_tokenizer(ref.tokenizer_location(), trust, spec)
     prompts = [prompt_ids(tokenizer, m, config.workflow.fine_tuning_data_format) for m in messages]
     samples, temperature = config.eval.candidates - 1, config.eval.temperature
-    seed = int(config.sft.get("seed", 42))
+    seed = int(setting(config, "seed"))
 
     def generate_missing(todo: list[int], keep) -> None:
         missing = [prompts[i] for i in todo]

@@ -181,7 +181,7 @@ def _vision(vision, cfg, text_hidden: int) -> tuple[tuple[Linear, ...], int]:
 
 def read_model_config(config) -> dict:
     """config.json of the config's model: a local folder, the Hub cache, or the built-in table; never the network."""
-    name = config.model.get("model_name_or_path")
+    name = config.model_name
     if not name:
         raise UserError("no model: set 'model_name_or_path'", config.where)
     local = config.resolve_path(name)

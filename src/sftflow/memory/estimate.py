@@ -79,13 +79,14 @@ def estimate_config(config, device: str = "cuda", num_processes: int = 1,
     return estimate(*plan_inputs(config, device, num_processes, strategy))
 
 
-def plan_inputs(config, device: str = "cuda", num_processes: int = 1,
-                strategy: str | None = None) -> tuple[Architecture, Setup]:
-    """(Architecture, Setup) of a config; the vision tower counts only when the model class loads it."""
+def plan_inputs(config, device: str = "cuda", num_processes: int = 1, strategy: str | None = None,
+                effective=None) -> tuple[Architecture, Setup]:
+    """(Architecture, Setup) of a config; the vision tower counts only when the model class loads it.
+    `effective`: the run's machine-adapted settings when a training run has them (see setup_from_config)."""
     arch = architecture(read_model_config(config))
     if config.workflow.model_class != "AutoModelForImageTextToText":
         arch = replace(arch, vision_linears=(), vision_other=0)
-    return arch, setup_from_config(config, device, num_processes, strategy, arch.dtype)
+    return arch, setup_from_config(config, device, num_processes, strategy, arch.dtype, effective)
 
 
 def estimate(arch: Architecture, s: Setup) -> MemoryEstimate:

@@ -57,13 +57,18 @@ class Setup:
 
 
 def setup_from_config(config, device: str = "cuda", num_processes: int = 1, strategy: str | None = None,
-                      checkpoint_dtype: str | None = None) -> Setup:
-    """A Setup from the config's keys, TRL's defaults, and on CPU the switches `sftflow train` would make."""
+                      checkpoint_dtype: str | None = None, effective=None) -> Setup:
+    """A Setup from the config's keys, TRL's defaults, and on CPU the switches `sftflow train` would make.
+    `effective`: the run's settings already adapted to this machine (sftflow.settings.Effective), so that a
+    training run works them out once; without it (`sftflow plan`) they are worked out here."""
     from sftflow.device import adapt_to_device
     from sftflow.settings import with_defaults
 
-    sft, model, _ = adapt_to_device(with_defaults(config.sft, "sft"), with_defaults(config.model, "model"),
-                                    device == "cuda")
+    if effective is None:
+        effective = adapt_to_device(config.sft, config.model, device == "cuda")[:2]
+    else:
+        effective = (effective.sft, effective.model)
+    sft, model = with_defaults(effective[0], "sft"), with_defaults(effective[1], "model")
     if device == "cuda":
         mixed = bool(sft["fp16"]) or sft["bf16"] is not False  # TRL: bf16 unless fp16
     else:  # kept by adapt_to_device only on a CPU with bf16 instructions

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from sftflow.errors import UserError
+from sftflow.settings import setting
 
 AUTO_CLASSES = ("AutoModelForCausalLM", "AutoModelForImageTextToText")
 
@@ -11,7 +12,7 @@ def config_model(config):
     """The ModelRef of the config's model_name_or_path (relative paths: as written, else beside the file)."""
     from sftflow.models.reference import resolve
 
-    return resolve(config.model.get("model_name_or_path"), config.where, config.base_dir)
+    return resolve(config.model_name, config.where, config.base_dir)
 
 
 def tokenizer_for(config, ref=None) -> tuple[object, object]:
@@ -22,7 +23,7 @@ def tokenizer_for(config, ref=None) -> tuple[object, object]:
     template_path = config.resolve_path(template) if template else None
     if template and (template_path is None or not template_path.is_file()):
         raise UserError(f"chat_template_path does not exist: {template}", config.where)
-    trust = bool(config.sft.get("trust_remote_code", False))
+    trust = bool(setting(config, "trust_remote_code"))
     return ref, load_tokenizer(ref.tokenizer_location(), trust, config.where, template_path)
 
 

@@ -21,7 +21,7 @@ def run(config, gpus: list[str], num_processes: int = 1, strategy: str | None = 
     arch, setup = plan_inputs(config, "cuda", num_processes, strategy)
     result = estimate(arch, setup)
     print(describe(config, result))
-    out = {"model": config.model.get("model_name_or_path"), "params": result.params, "trainable": result.trainable,
+    out = {"model": config.model_name, "params": result.params, "trainable": result.trainable,
            "components": dict(result.components()), "peak_bytes": result.peak, "peak_phase": result.peak_phase,
            "phases": result.phases(), "notes": result.notes, "gpus": []}
     for gpu in gpus or _default_gpus():
@@ -80,7 +80,7 @@ def describe(config, result: MemoryEstimate) -> str:
     method = "full fine-tuning" if not s.peft else (
         f"{'QLoRA' if s.quantization == '4bit' else 'LoRA'} r={s.lora_r} on {', '.join(s.lora_targets)}")
     precision = f"{s.weight_dtype} weights" + (", bf16/fp16 autocast" if s.mixed_precision else "")
-    lines = [f"plan: {config.model.get('model_name_or_path')} ({result.params / 1e9:.2f}B parameters, "
+    lines = [f"plan: {config.model_name} ({result.params / 1e9:.2f}B parameters, "
              f"{result.trainable / 1e6:.1f}M trainable; {method})",
              f"per device: batch {s.batch_size} x {s.seq_len} tokens (x{s.grad_accum} accumulation), "
              f"{precision}, {s.attention} attention, "

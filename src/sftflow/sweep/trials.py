@@ -22,6 +22,7 @@ from pathlib import Path
 from sftflow import run_dir as rd
 from sftflow.config import load_config
 from sftflow.errors import UserError
+from sftflow.settings import setting
 
 STORAGE = "study.sqlite"
 TRIAL_SETTINGS = {"save_strategy": "no", "report_to": "none", "load_best_model_at_end": "false"}
@@ -143,7 +144,7 @@ class Sweep:
         # seeded by the config's seed and the trials so far: a resumed search draws new points, not the first ones
         # again (TPE's first points are random draws from its seed)
         sampler = optuna.samplers.GridSampler(grid, seed=0) if grid else \
-            optuna.samplers.TPESampler(seed=int(self.config.sft.get("seed", 42)) + len(study.trials))
+            optuna.samplers.TPESampler(seed=int(setting(self.config, "seed")) + len(study.trials))
         # a grid or a method comparison runs every point to the end: only a search prunes
         warmup = (self.steps or max(0, int(self.config.sft.get("max_steps") or 0))) // 4
         pruner = optuna.pruners.NopPruner() if grid else \
@@ -213,7 +214,8 @@ class Sweep:
         sign = -1.0 if self.metric else 1.0
         if config.eval.during_training and self.metric:
             return f"eval_{self.metric}", 1.0
-        if str(config.sft.get("eval_strategy", "no")) in ("steps", "epoch"):
+        strategy = setting(config, "eval_strategy")
+        if str(getattr(strategy, "value", strategy)) in ("steps", "epoch"):
             return "eval_loss", sign
         return "loss", sign
 

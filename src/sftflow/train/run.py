@@ -21,14 +21,12 @@ from sftflow.errors import UserError
 from sftflow.models.loading import load_model, tokenizer_for
 from sftflow.models.lora_merge import full_model
 from sftflow.report.run import run as report
-from sftflow.settings import effective
+from sftflow.settings import setting
 from sftflow.train import cpu_fsdp, speed, trackers
 from sftflow.train.launch import LAUNCH_MODE, LAUNCHED, LaunchOptions, before_launch
 from sftflow.train.launch import launch as launch_workers
 from sftflow.train.peft_setup import peft_config, total_steps
-
-# We build masks/labels ourselves (render_conversation); TRL must not rebuild or re-check them.
-OWNED_BY_SFTFLOW = ("assistant_only_loss", "completion_only_loss", "resume_from_checkpoint", "model_init_kwargs")
+from sftflow.train.settings import Machine, resolve
 
 
 def run(config, launch: LaunchOptions | None = None, train_args: list[str] | None = None,
@@ -43,9 +41,6 @@ def run(config, launch: LaunchOptions | None = None, train_args: list[str] | Non
 
 
 def _run(config, launch: LaunchOptions | None, train_args: list[str] | None, extra_callbacks) -> Path:
-    from sftflow.device import has_cuda
-    from sftflow.memory.fit import training_plan
-
     out = config.output_dir()
     splits = load_splits(config)
     if "train" not in splits:
@@ -53,51 +48,42 @@ def _run(config, launch: LaunchOptions | None, train_args: list[str] | None, ext
                         f"{', '.join(splits)} (fine for eval, not for training)", config.where)
     templates = check_templates(config, splits)
     resume = resume_target(out, config.sft.get("resume_from_checkpoint"), config.where)
-    tracker_names = trackers.check(config.sft.get("report_to", "none"), config.where)
+    tracker_names = trackers.check(setting(config, "report_to"), config.where)
     if os.environ.get(LAUNCHED) != "1":  # the launcher checked already; workers would race each other
         check_output_dir(out, config, resume)
+    machine = Machine.here()
     if launch is not None and launch.wanted:
-        before_launch(config, launch, has_cuda())
+        before_launch(config, launch, machine.cuda)
         if launch_workers(launch, train_args or []) != 0:
             raise UserError("training processes failed (their output is above)", config.where)
         return out
-    main = int(os.environ.get("RANK", "0")) == 0
     ref, tokenizer = tokenizer_for(config)
     model_path = full_model(ref, config.where)
     data_fingerprint = fingerprint(config)  # hashes every data file: once per run
     tokenized = prepare_tokens(config, splits, templates, tokenizer, model_path, data_fingerprint)
-    cuda = has_cuda()
-    settings = effective(config, cuda, int(os.environ.get("WORLD_SIZE", "1")))
-    plan = training_plan(config, cuda)  # the one memory plan of this run
     lengths = [len(ids) for ids in tokenized["train"]["input_ids"]]
-    sft, choices = speed.choose(config, settings.sft, settings.model, cuda, lengths, plan)
-    if main:
-        out.mkdir(parents=True, exist_ok=True)
-    sft, tracker_callbacks = trackers.prepare(tracker_names, sft, out, _step(resume), main)
-    args = build_sft_config(sft, out, config.where)
-    for note in settings.notes if main else []:
-        print(f"[sftflow] turned off: {note}")
-    for choice in choices if main else []:
-        print(choice.line())
-    speed.apply_runtime(config, cuda)
-    if main:
+    settings = resolve(config, machine, lengths, out, _step(resume), tracker_names)
+    args = settings.args
+    speed.apply_runtime(config, machine.cuda)
+    if machine.main:
+        for line in settings.lines():
+            print(line)
         _print_batch(args)
-        _warn_if_planned_oom(plan, cuda, config.where)
+        _warn_if_planned_oom(settings.plan, machine.cuda, config.where)
         write_run_files(out, config, model_path, tokenizer, tokenized, args, templates.text_hash(), data_fingerprint)
-        rd.update_manifest(out, train_dtype=settings.model.get("dtype") or "float32")  # after CPU adjustments
+        rd.update_manifest(out, train_dtype=settings.train_dtype)  # after CPU adjustments
     try:  # from here on a failure is the run's: the manifest says so, and a retry may start over
-        model = load_model(model_path, config.workflow.model_class, model_kwargs(settings.model, sft, cuda),
-                           config.where)
-        callbacks = [*training_callbacks(config, splits, templates, tokenizer, args, out, tracker_callbacks),
+        model = load_model(model_path, config.workflow.model_class, dict(settings.load_kwargs), config.where)
+        callbacks = [*training_callbacks(config, splits, templates, tokenizer, args, out, settings.tracker_callbacks),
                      *extra_callbacks]
         peft = peft_config(settings.model, config.train, total_steps(args, len(tokenized["train"])), config.where)
         tokenized = speed.padding_free_inputs(tokenized, args)
         trainer = build_trainer(model, args, tokenizer, tokenized, peft, callbacks)
-        if os.environ.get(LAUNCH_MODE) == "fsdp" and not cuda:
+        if os.environ.get(LAUNCH_MODE) == "fsdp" and not machine.cuda:
             cpu_fsdp.enable(trainer, config.where)
         trainer.train(resume_from_checkpoint=str(resume) if resume else None)
     except BaseException:
-        if main:
+        if machine.main:
             rd.update_manifest(out, status="failed")
         raise
     finish(trainer, out)
@@ -169,42 +155,6 @@ def check_output_dir(out: Path, config, resume: Path | None) -> None:
     if manifest.get("config_hash") != rd.config_hash(config.to_dict()):
         raise UserError(f"output directory holds a run with a different config: {out}; resuming it with this "
                         "config would mix two experiments", config.where)
-
-
-def check_settings(config) -> list[str]:
-    """Build the training arguments without loading anything; returns the device notes."""
-    settings = effective(config)
-    build_sft_config(settings.sft, config.output_dir(), config.where)
-    return settings.notes
-
-
-def build_sft_config(sft: dict, out: Path, where: str):
-    from trl import SFTConfig
-
-    kwargs = {k: v for k, v in sft.items() if k not in OWNED_BY_SFTFLOW}
-    if kwargs.get("eval_strategy", "no") != "no" and not kwargs.get("metric_for_best_model"):
-        kwargs["metric_for_best_model"] = "eval_loss"  # so the manifest's best checkpoint means something
-    try:
-        return SFTConfig(**{**kwargs, "output_dir": str(out)})
-    except (ValueError, TypeError) as e:
-        raise UserError(f"invalid training settings: {e}", where) from e
-
-
-def model_kwargs(model_kw: dict, sft: dict, has_cuda: bool) -> dict:
-    import torch
-
-    kwargs = dict(sft.get("model_init_kwargs") or {})
-    dtype = model_kw.get("dtype") or "float32"
-    kwargs["dtype"] = dtype if dtype == "auto" else getattr(torch, dtype)
-    for key in ("attn_implementation", "model_revision"):
-        if model_kw.get(key):
-            kwargs["revision" if key == "model_revision" else key] = model_kw[key]
-    kwargs["trust_remote_code"] = bool(sft.get("trust_remote_code", False))
-    if has_cuda and (model_kw.get("load_in_4bit") or model_kw.get("load_in_8bit")):
-        from trl import ModelConfig, get_quantization_config
-
-        kwargs["quantization_config"] = get_quantization_config(ModelConfig(**model_kw))
-    return kwargs
 
 
 def training_callbacks(config, splits, templates, tokenizer, args, out: Path, tracker_callbacks: list = ()) -> list:
