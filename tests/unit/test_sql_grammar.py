@@ -133,3 +133,19 @@ def test_eval_constrains_each_row_and_counts_the_rows_it_could_not(make_config, 
     predictions = [json.loads(line) for line in next(tmp_path.rglob("predictions.jsonl")).read_text().splitlines()]
     assert predictions[0]["prediction"].startswith("```sql")
     assert json.loads(next(tmp_path.rglob("constraint.json")).read_text())["grammars"] == 1
+
+
+def test_a_name_the_database_lacks_cannot_be_padded_with_whitespace(ll):
+    """`SELECT idx` (no such column) could only go on as a qualifier `idx.`; with whitespace allowed before the dot,
+    a model wrote tabs after it until max_new_tokens. The qualifier and its dot are one lexeme now."""
+    import llguidance
+
+    tokenizer, lltok = ll
+    matcher = llguidance.LLMatcher(lltok, llguidance.LLMatcher.grammar_from_lark(shop_grammar()), log_level=0)
+    for token in tokenizer("```sql\nSELECT\n  idx", add_special_tokens=False)["input_ids"]:
+        assert matcher.consume_token(token)
+    assert not matcher.is_error()
+    for text in ("\t", " ", "\n"):
+        assert not matcher.validate_tokens(tokenizer(text, add_special_tokens=False)["input_ids"][:1]), repr(text)
+    assert accepts(ll, shop_grammar(), "```sql\nSELECT c.name, o.total FROM customers AS c JOIN orders o ON "
+                                       "o.customer_id = c.id\n```")
