@@ -18,7 +18,10 @@ Choices, and why:
   unqualified name in ORDER BY may be a result alias, the one place a name outside the schema is allowed.
 - The qualifier and its dot are one lexeme (`t.`, no space between). Measured on the development set: a model
   that began a column the database lacks (`SELECT id`) was held inside "id" as a would-be qualifier, and since
-  whitespace may stand between any two lexemes it wrote tabs until max_new_tokens (5 of 60 answers).
+  whitespace may stand between any two lexemes it wrote tabs until max_new_tokens (5 of 60 answers). Aliases
+  and qualifiers are at most 24 characters for the same reason: given a free identifier, the model lengthened
+  it until max_new_tokens (`name_id_furners_id_furners_name_id_...`, 9 of 60). A table's own name, of any
+  length, is a qualifier too (TABLE_DOT).
 - Names are matched without regard to case, as SQLite does, bare where SQLite allows it and also in "double
   quotes", `backticks` or [brackets].
 """
@@ -52,7 +55,7 @@ start: "```sql" query ";"? "```"
 query: select_core (compound select_core)* order_by? limit?
 compound: UNION ALL? | INTERSECT | EXCEPT
 select_core: SELECT (DISTINCT | ALL)? result_col ("," result_col)* from_clause? where? group_by? having?
-result_col: "*" | QUALIFIER "*" | expr (AS? alias)?
+result_col: "*" | (QUALIFIER | TABLE_DOT) "*" | expr (AS? alias)?
 from_clause: FROM source (join source join_cond?)*
 join: "," | NATURAL? (LEFT OUTER? | INNER | CROSS)? JOIN
 join_cond: ON expr | USING "(" column ("," column)* ")"
@@ -82,7 +85,7 @@ atom: NUMBER | STRING | NULL | column_ref | call | case | "(" expr ")" | "(" que
 call: FUNCTION "(" (DISTINCT? expr ("," expr)* | "*")? ")" window?
 window: OVER "(" (PARTITION BY expr ("," expr)*)? order_by? ")"
 case: CASE expr? (WHEN expr THEN expr)+ (ELSE expr)? END
-column_ref: column | QUALIFIER column
+column_ref: column | (QUALIFIER | TABLE_DOT) column
 alias: ALIAS
 
 CMP: "=" | "==" | "!=" | "<>" | "<" | "<=" | ">" | ">="
@@ -90,25 +93,27 @@ ADDOP: "+" | "-" | "||"
 MULOP: "*" | "/" | "%"
 NUMBER: /[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?/ | /\.[0-9]+/
 STRING: /'([^'\n]|'')*'/
-ALIAS: /[A-Za-z_][A-Za-z0-9_]*/ | /"[A-Za-z_][A-Za-z0-9_ ]*"/
-QUALIFIER: /[A-Za-z_][A-Za-z0-9_]*\./ | /"[^"\n]+"\./ | /`[^`\n]+`\./ | /\[[^\]\n]+\]\./
+ALIAS: /[A-Za-z_][A-Za-z0-9_]{0,23}/ | /"[A-Za-z_][A-Za-z0-9_ ]{0,23}"/
+QUALIFIER: /[A-Za-z_][A-Za-z0-9_]{0,23}\./ | /"[^"\n]{1,24}"\./ | /`[^`\n]{1,24}`\./ | /\[[^\]\n]{1,24}\]\./
 %ignore /[ \t\r\n]+/
 """
 
 
 def keyword_rules() -> str:
     used = sorted(set(re.findall(r"\b([A-Z][A-Z_]+)\b", RULES)) - {"CMP", "ADDOP", "MULOP", "NUMBER", "STRING",
-                                                                   "ALIAS", "QUALIFIER", "TYPE", "FUNCTION"})
+                                                                   "ALIAS", "QUALIFIER", "TABLE_DOT", "TYPE",
+                                                                   "FUNCTION"})
     return "\n".join(f'{word}: "{word.lower()}"i' for word in used)
 
 
-def _name_forms(name: str) -> list[str]:
-    """Lark string literals for a name: bare (any case) where SQLite reads it bare, and always quoted."""
+def _name_forms(name: str, suffix: str = "") -> list[str]:
+    """Lark string literals for a name: bare (any case) where SQLite reads it bare, and always quoted; `suffix`
+    follows it inside the same literal (a qualifier's dot, with no room for whitespace before it)."""
     forms = []
     if BARE.match(name) and name.upper() not in KEYWORDS:
-        forms.append(json.dumps(name) + "i")
-    forms += [json.dumps(f'"{name}"') + "i", json.dumps(f"`{name}`") + "i", json.dumps(f"[{name}]") + "i"]
-    return forms
+        forms.append(name)
+    forms += [f'"{name}"', f"`{name}`", f"[{name}]"]
+    return [json.dumps(form + suffix) + "i" for form in forms]
 
 
 def schema_grammar(schema: list[tuple[str, list[str]]]) -> str:
@@ -127,6 +132,7 @@ def schema_grammar(schema: list[tuple[str, list[str]]]) -> str:
     lines = [RULES, keyword_rules(),
              "table: TABLE_NAME", "column: COLUMN_NAME",
              "TABLE_NAME: " + " | ".join(f for name in sorted(set(tables)) for f in _name_forms(name)),
+             "TABLE_DOT: " + " | ".join(f for name in sorted(set(tables)) for f in _name_forms(name, ".")),
              "COLUMN_NAME: " + " | ".join(f for name in columns for f in _name_forms(name)),
              "FUNCTION: " + " | ".join(f'"{f}"i' for f in FUNCTIONS),
              "TYPE: " + " | ".join(f'"{t}"i' for t in TYPES)]
