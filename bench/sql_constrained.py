@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/sql_constrained.py --model base=MODEL --model quick=RUN_DIR
         [--modes plain,schema,schema+select,schema+majority] [--candidates 4]
-        [--num N] [--batch-size 16] [--backend auto|transformers|vllm]
+        [--num N | --per-database N] [--batch-size 16] [--out DIR] [--backend auto|transformers|vllm]
 
 Each model is scored with the demo's config pointed at the development set (its databases, schema prompts), once
 per mode: plain (greedy, unconstrained), schema (greedy under eval.constrain: schema), schema+select (the greedy
@@ -74,12 +74,18 @@ def main() -> None:
     parser.add_argument("--modes", default="plain,schema,schema+select")
     parser.add_argument("--candidates", type=int, default=4)
     parser.add_argument("--num", type=int, default=None, help="only the first N questions")
+    parser.add_argument("--per-database", type=int, default=None,
+                        help="N questions of each database, easy to hard (10: the demo's 60 of 204)")
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--backend", default="auto", choices=["auto", "transformers", "vllm"])
+    parser.add_argument("--out", help="keep the predictions (every candidate) in this folder")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
+        if args.out:
+            tmp = args.out
+            Path(tmp).mkdir(parents=True, exist_ok=True)
         dev = Path(tmp) / "dev"
-        devset.write_split(dev, per_database=None)
+        devset.write_split(dev, per_database=args.per_database)
         header = (f"{'model':8} {'mode':14} {'accuracy':>8} {'ci95':>13} {'no SQL/parse':>12} {'unk.table':>9} "
                   f"{'unk.column':>10} {'other.col':>9} {'runtime':>7} {'wrong':>5} {'s/question':>10}")
         lines = [header]
