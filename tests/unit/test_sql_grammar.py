@@ -48,6 +48,8 @@ def shop_grammar() -> str:
     "SELECT CASE WHEN total > 10 THEN 'big' ELSE 'small' END FROM orders",
     "select name from CUSTOMERS where NAME like 'A%' union select city from customers",
     "SELECT name, RANK() OVER (ORDER BY id) FROM customers",
+    "SELECT orders.total FROM customers JOIN orders ON orders.customer_id = customers.id",
+    "SELECT name FROM customers WHERE EXISTS (SELECT 1 FROM orders WHERE orders.customer_id = customers.id)",
 ])
 def test_answers_in_the_taught_format_are_accepted(ll, sql):
     grammar = shop_grammar()
@@ -59,6 +61,9 @@ def test_answers_in_the_taught_format_are_accepted(ll, sql):
     "SELECT name FROM clients",                   # no such table
     "SELECT surname FROM customers",              # no such column
     "SELECT c.surname FROM customers AS c",       # an alias cannot bring in a column either
+    "SELECT total FROM customers",                # a column of another table, on a query of one table
+    "SELECT name FROM customers WHERE total > 3",
+    "SELECT customers.total FROM customers JOIN orders ON orders.customer_id = customers.id",  # table-qualified
     "SELECT name FROM customers WHERE city =",    # does not parse
     "DELETE FROM customers",                      # not a query
 ])
@@ -149,3 +154,13 @@ def test_a_name_the_database_lacks_cannot_be_padded_with_whitespace(ll):
         assert not matcher.validate_tokens(tokenizer(text, add_special_tokens=False)["input_ids"][:1]), repr(text)
     assert accepts(ll, shop_grammar(), "```sql\nSELECT c.name, o.total FROM customers AS c JOIN orders o ON "
                                        "o.customer_id = c.id\n```")
+
+
+def test_past_the_tied_table_limit_a_column_may_be_any_of_the_database(ll):
+    """Each table costs the grammar a copy of SELECT; past MAX_TIED_TABLES tables, columns are the database's."""
+    from sftflow.sql_grammar import MAX_TIED_TABLES
+
+    schema = [(f"t{i}", [f"c{i}"]) for i in range(MAX_TIED_TABLES + 1)]
+    assert accepts(ll, schema_grammar(schema), "```sql\nSELECT c1 FROM t0\n```")
+    assert not accepts(ll, schema_grammar(schema[:2]), "```sql\nSELECT c1 FROM t0\n```")
+    assert accepts(ll, schema_grammar(schema[:2]), "```sql\nSELECT c0 FROM t0\n```")
