@@ -64,6 +64,9 @@ def test_answers_in_the_taught_format_are_accepted(ll, sql):
     "SELECT total FROM customers",                # a column of another table, on a query of one table
     "SELECT name FROM customers WHERE total > 3",
     "SELECT customers.total FROM customers JOIN orders ON orders.customer_id = customers.id",  # table-qualified
+    "SELECT name FROM customers GROUP LEFT JOIN orders ON 1",  # a keyword is no alias (SQLite: syntax error)
+    "SELECT name FROM customers WHERE JOIN orders ON 1",
+    "SELECT abcdef.name FROM customers AS abcdef",  # a free qualifier has at most 5 characters
     "SELECT name FROM customers WHERE city =",    # does not parse
     "DELETE FROM customers",                      # not a query
 ])
