@@ -3,6 +3,7 @@
     .venv/bin/python bench/sql_constrained.py --model base=MODEL --model quick=RUN_DIR
         [--modes plain,schema,schema+select,schema+majority] [--candidates 4]
         [--num N | --per-database N] [--batch-size 16] [--out DIR] [--backend auto|transformers|vllm]
+    .venv/bin/python bench/sql_constrained.py --recount DIR   # the error kinds of the runs kept in DIR
 
 Each model is scored with the demo's config pointed at the development set (its databases, schema prompts), once
 per mode: plain (greedy, unconstrained), schema (greedy under eval.constrain: schema), schema+select (the greedy
@@ -20,27 +21,31 @@ import time
 from pathlib import Path
 
 OTHER = "other table's column"
+ALIASED = "behind an alias"
 
 
-def columns_of(database: Path) -> set[str]:
-    """Every column name of every table of the database, lower-cased (SQLite matches names without case)."""
+def names_of(database: Path) -> tuple[set[str], set[str]]:
+    """(tables, every column name of every table) of the database, lower-cased (SQLite matches names without
+    case)."""
     from sftflow.sql_schema import connect_read_only, tables
 
     connection = connect_read_only(database)
     try:
-        return {row[1].lower() for name, _ in tables(connection)
-                for row in connection.execute(f'PRAGMA table_info("{name}")')}
+        names = [name for name, _ in tables(connection)]
+        return ({n.lower() for n in names},
+                {row[1].lower() for name in names for row in connection.execute(f'PRAGMA table_info("{name}")')})
     finally:
         connection.close()
 
 
 def kinds(predictions: Path, databases: list[Path]) -> dict:
-    """Errors by kind. "no such column: X" is split: X names no column of the database at all (unknown column), or
-    a column of one of its tables that the query's FROM does not bring in (other table's column; the grammar
-    allows any column of the database, see sftflow/sql_grammar.py)."""
-    counts = {"correct": 0, "no SQL / parse": 0, "unknown table": 0, "unknown column": 0, "other table's column": 0,
+    """Errors by kind. "no such column: X" is split: X names no column of the database at all (unknown column); a
+    column of the database behind a qualifier that is no table's name (behind an alias: one the query did not
+    define, or whose table lacks that column; the grammar cannot know aliases, see sftflow/sql_grammar.py); or a
+    column of one of its tables that the query does not bring in (other table's column)."""
+    counts = {"correct": 0, "no SQL / parse": 0, "unknown table": 0, "unknown column": 0, OTHER: 0, ALIASED: 0,
               "runtime": 0, "wrong": 0}
-    known: dict[Path, set[str]] = {}
+    known: dict[Path, tuple[set[str], set[str]]] = {}
     for line, database in zip(predictions.read_text().splitlines(), databases, strict=False):
         row = json.loads(line)
         error = (row.get("error") or "").lower()
@@ -51,15 +56,32 @@ def kinds(predictions: Path, databases: list[Path]) -> dict:
         elif "no such table" in error:
             counts["unknown table"] += 1
         elif "no such column" in error:
-            name = error.split("no such column:", 1)[-1].strip().split(".")[-1].strip("\"`[] ")
+            qualifier, _, name = error.split("no such column:", 1)[-1].strip().rpartition(".")
+            qualifier, name = qualifier.strip("\"`[] "), name.strip("\"`[] ")
             if database not in known:
-                known[database] = columns_of(database)
-            counts["other table's column" if name in known[database] else "unknown column"] += 1
+                known[database] = names_of(database)
+            tables, columns = known[database]
+            if name not in columns:
+                counts["unknown column"] += 1
+            else:
+                counts[ALIASED if qualifier and qualifier not in tables else OTHER] += 1
         elif "parse error" in error or "syntax" in error or "incomplete" in error or not row.get("extracted"):
             counts["no SQL / parse"] += 1
         else:
             counts["runtime"] += 1
     return counts
+
+
+HEADER = (f"{'model':8} {'mode':14} {'accuracy':>8} {'ci95':>13} {'no SQL/parse':>12} {'unk.table':>9} "
+          f"{'unk.column':>10} {'other.col':>9} {'alias.col':>9} {'runtime':>7} {'wrong':>5} {'s/question':>10}")
+
+
+def recount(folder: Path) -> None:
+    """The error kinds of every run kept under `folder` (a former --out), without generating again."""
+    rows = [json.loads(line) for line in (folder / "dev" / "test.jsonl").read_text().splitlines()]
+    for predictions in sorted(folder.glob("*/*/predictions.jsonl")):
+        count = kinds(predictions, [folder / "dev" / r["database"] for r in rows])
+        print(f"{predictions.parent.parent.name:23} " + ", ".join(f"{k} {v}" for k, v in count.items()))
 
 
 def main() -> None:
@@ -70,7 +92,7 @@ def main() -> None:
     from sftflow.paths import examples_dir
 
     parser = argparse.ArgumentParser()
-    parser.add_argument("--model", action="append", required=True, help="NAME=PATH (a model folder or run dir)")
+    parser.add_argument("--model", action="append", default=[], help="NAME=PATH (a model folder or run dir)")
     parser.add_argument("--modes", default="plain,schema,schema+select")
     parser.add_argument("--candidates", type=int, default=4)
     parser.add_argument("--num", type=int, default=None, help="only the first N questions")
@@ -79,15 +101,17 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--backend", default="auto", choices=["auto", "transformers", "vllm"])
     parser.add_argument("--out", help="keep the predictions (every candidate) in this folder")
+    parser.add_argument("--recount", metavar="OUT", help="only print the error kinds of the runs kept in OUT")
     args = parser.parse_args()
+    if args.recount:
+        return recount(Path(args.recount))
     with tempfile.TemporaryDirectory() as tmp:
         if args.out:
             tmp = args.out
             Path(tmp).mkdir(parents=True, exist_ok=True)
         dev = Path(tmp) / "dev"
         devset.write_split(dev, per_database=args.per_database)
-        header = (f"{'model':8} {'mode':14} {'accuracy':>8} {'ci95':>13} {'no SQL/parse':>12} {'unk.table':>9} "
-                  f"{'unk.column':>10} {'other.col':>9} {'runtime':>7} {'wrong':>5} {'s/question':>10}")
+        header = HEADER
         lines = [header]
         print(header, flush=True)
         for spec in args.model:
@@ -110,7 +134,7 @@ def main() -> None:
                 low, high = result["ci95"]
                 line = (f"{name:8} {mode:14} {100 * result['accuracy']:7.2f}% {100 * low:5.1f}-{100 * high:5.1f}% "
                         f"{count['no SQL / parse']:12} {count['unknown table']:9} {count['unknown column']:10} "
-                        f"{count[OTHER]:9} "
+                        f"{count[OTHER]:9} {count[ALIASED]:9} "
                         f"{count['runtime']:7} {count['wrong']:5} {seconds / result['n']:10.2f}")
                 constraint = list(out.rglob("constraint.json"))
                 if constraint:
