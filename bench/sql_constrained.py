@@ -3,15 +3,16 @@
     .venv/bin/python bench/sql_constrained.py --model base=MODEL --model quick=RUN_DIR
         [--modes plain,schema,schema+select,schema+majority] [--candidates 4]
         [--num N | --per-database N] [--batch-size 16] [--out DIR] [--backend auto|transformers|vllm]
+        [--config demo.yaml|transfer.yaml]
     .venv/bin/python bench/sql_constrained.py --recount DIR   # the error kinds of the runs kept in DIR
 
-Each model is scored with the demo's config pointed at the development set (its databases, schema prompts), once
-per mode: plain (greedy, unconstrained), schema (greedy under eval.constrain: schema), schema+select (the greedy
-answer and candidates-1 samples, all constrained, eval.select: executes), schema+majority (the same candidates,
-eval.select: majority), plain+select (unconstrained candidates, executes). Printed: accuracy with its 95% interval,
-the errors by kind (no SQL / not parsed, unknown table, unknown column, a column of a table the query does not
-name, other runtime errors, ran but wrong) and the seconds per question (generation and scoring, the model loaded
-once per mode). Run on a quiet machine.
+Each model is scored with the demo's config (or --config's) pointed at the development set (its databases, schema
+prompts), once per mode: plain (greedy, unconstrained), schema (greedy under eval.constrain: schema), schema+select
+(the greedy answer and candidates-1 samples, all constrained, eval.select: executes), schema+majority (the same
+candidates, eval.select: majority), plain+select (unconstrained candidates, executes). Printed: accuracy with its
+95% interval, the errors by kind (no SQL / not parsed, unknown table, unknown column, a column of a table the query
+does not bring in, a column behind an alias, other runtime errors, ran but wrong) and the seconds per question
+(generation and scoring, the model loaded once per mode). Run on a quiet machine.
 """
 
 import argparse
@@ -98,6 +99,9 @@ def main() -> None:
     parser.add_argument("--num", type=int, default=None, help="only the first N questions")
     parser.add_argument("--per-database", type=int, default=None,
                         help="N questions of each database, easy to hard (10: the demo's 60 of 204)")
+    parser.add_argument("--config", default="demo.yaml",
+                        help="the recipe under examples/text_to_sql/ whose eval settings apply (transfer.yaml: 128 "
+                        "new tokens)")
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--backend", default="auto", choices=["auto", "transformers", "vllm"])
     parser.add_argument("--out", help="keep the predictions (every candidate) in this folder")
@@ -124,7 +128,7 @@ def main() -> None:
                             "eval.batch_size": str(args.batch_size), "eval.backend": args.backend}
                 if args.num:
                     settings["eval.num_examples"] = str(args.num)
-                config = load_config(examples_dir() / "text_to_sql" / "demo.yaml", settings)
+                config = load_config(examples_dir() / "text_to_sql" / args.config, settings)
                 out = Path(tmp) / f"{name}-{mode}"
                 start = time.perf_counter()
                 result = evaluate(config, [path], out)[0]
