@@ -172,6 +172,7 @@ class ServeOptions:
     max_model_len: int | None = opt(None, "Longest prompt + answer in tokens; a longer request is refused with HTTP 400 (default: the model's context length, at most 8192).", at_least=1)
     kv_cache_gib: int = opt(2, "Memory for the KV cache in whole GiB, allocated when the server starts (vLLM on CPU: VLLM_CPU_KVCACHE_SPACE; the transformers engine: its paged cache); more serves more requests at once.", at_least=1)
     vllm_args: list[str] | None = opt(None, "More arguments for vLLM's server, as on its command line (e.g. [--enforce-eager]: starts faster, serves slower).")
+    databases: dict[str, str] | None = opt(None, "SQLite files requests may name, {name: path}: a request with \"sftflow\": {\"database\": NAME} gets SQL constrained to that database's schema, and with \"candidates\": N the answer that runs on it (eval.constrain, eval.candidates, eval.select). sftflow's transformers server only; --database NAME=FILE adds one.")
 
 
 @dataclass

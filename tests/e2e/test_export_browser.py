@@ -134,6 +134,7 @@ def test_page_runs_the_sql_on_the_schema(page, sql_rows):
     expected = db.execute(row["sql"]).fetchall()
     assert [tuple(r) for r in shown["values"]] == [tuple(r) for r in expected]
     assert page.locator("#rows tbody tr").count() == len(expected)
+    assert "not constrained to the" in page.inner_text("#constraint-note")  # says what the page cannot do
 
     page.fill("#answer", "SELECT name FROM nowhere")
     page.click("#run-sql")

@@ -193,6 +193,12 @@ def select_candidates(rows: list[dict], candidates: list[list[str]], options) ->
     return chosen, picked
 
 
+def choose_candidate(database: str, answers: list[str], rule: str, timeout_s: float) -> int:
+    """The index of the answer `rule` (executes | majority) keeps among `answers` (greedy first), each run on the
+    SQLite file `database` (read-only, bounded); 0 when none runs."""
+    return _pick(_outcomes({DATABASE: database}, [extract_sql(a) for a in answers], timeout_s), rule)
+
+
 def _outcomes(row: dict, queries: list[str], timeout_s: float) -> list[tuple[int, bool, str] | None]:
     """Each query's fingerprint on the row's database (read-only), None where it does not run."""
     results = []

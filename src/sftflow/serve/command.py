@@ -1,8 +1,9 @@
 """`sftflow serve MODEL|RUN_DIR|CONFIG|FILE.gguf [--engine auto|vllm|llamacpp|transformers] [--port 8080]
-[--name local] [--chat]`."""
+[--name local] [--chat] [--database NAME=FILE.sqlite]`."""
 
 from pathlib import Path
 
+from sftflow.errors import UserError
 from sftflow.models.engine import SERVE_ENGINES
 
 HELP = ("an OpenAI-compatible endpoint for a model folder, run directory, adapter, .gguf file or Hub id (vLLM, "
@@ -23,6 +24,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("--engine", "--backend", dest="backend", choices=SERVE_ENGINES, default="auto",
                         help="auto: vLLM when installed, llama.cpp for a .gguf file, else transformers (continuous "
                         "batching); llamacpp converts a model folder to GGUF q8_0 first (cached)")
+    parser.add_argument("--database", action="append", default=[], metavar="NAME=FILE.sqlite",
+                        help="a SQLite file requests may name in sftflow's extension field, {\"sftflow\": "
+                        "{\"database\": NAME, \"candidates\": 4}}: SQL constrained to its schema (serve.databases; "
+                        "repeatable)")
     parser.epilog = (f"{parser.epilog or ''} --port, --host and --name set serve.port, serve.host and "
                      "serve.served_model_name (default 127.0.0.1:8080, name local).")
 
@@ -43,5 +48,10 @@ def run(config, args) -> int:
     config = load_config(config_path, overrides)
     if target_is_config:  # its run directory, with the same overrides (e.g. --output_dir)
         target = str((config if config_path == target else load_config(target, overrides)).output_dir())
+    for spec in args.database:
+        name, sep, path = spec.partition("=")
+        if not sep or not name or not path:
+            raise UserError(f"--database {spec}: expected NAME=FILE.sqlite")
+        config.serve.databases = {**(config.serve.databases or {}), name: path}
     return serve(target, config.serve, args.api_key, args.backend, config.where if config_path else "",
                  chat_config=config if args.chat else None)

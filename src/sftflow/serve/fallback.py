@@ -33,7 +33,7 @@ from sftflow.serve.requests import (
     message_text,
     stop_strings,
 )
-from sftflow.serve.streams import BatchStream, SeededStream
+from sftflow.serve.streams import BatchStream, SideStream
 
 KEY_ENV = "SFTFLOW_SERVE_KEY"
 LOAD_FAILED = "[sftflow] cannot load the model"  # the line the parent shows when the server gives up
@@ -52,7 +52,8 @@ class Engine:
     """The model, its tokenizer and the continuous-batching manager (one background thread runs the batch)."""
 
     def __init__(self, model: str, max_model_len: int | None, kv_cache_gib: float = KV_CACHE_GIB,
-                 max_requests: int = MAX_REQUESTS, max_batch_requests: int | None = None):
+                 max_requests: int = MAX_REQUESTS, max_batch_requests: int | None = None,
+                 databases: dict[str, str] | None = None):
         from transformers import AutoTokenizer, ContinuousBatchingConfig, GenerationConfig
 
         from sftflow.models.loading import load
@@ -79,6 +80,23 @@ class Engine:
         self.manager = self.model.init_continuous_batching(generation_config=defaults,
                                                            continuous_batching_config=batching)
         self.manager.start()
+        self.databases = self.compile_databases(databases or {})
+
+    def compile_databases(self, databases: dict[str, str]) -> dict[str, tuple[str, str]]:
+        """{name: (SQLite file, its schema's grammar compiled for this tokenizer)}; ValueError naming a database
+        whose schema cannot be constrained."""
+        from sftflow.metrics.sql import DATABASE, row_grammars
+        from sftflow.models.constrained import CompiledGrammars
+
+        self.grammars = CompiledGrammars(self.tokenizer)
+        compiled = {}
+        for name, path in databases.items():
+            (grammar,), skipped = row_grammars([{DATABASE: path}])
+            if skipped or self.grammars.get(grammar) is None:
+                reason = next(iter(skipped), None) or self.grammars.errors.get(grammar, "")
+                raise ValueError(f"the database {name} ({path}) cannot be constrained: {reason}")
+            compiled[name] = (path, self.grammars.get(grammar))
+        return compiled
 
     def chat_ids(self, messages: list[dict]) -> list[int]:
         text = [{"role": m["role"], "content": message_text(m["content"])} for m in messages]
@@ -115,11 +133,25 @@ class Engine:
                                code="server_busy")
         temperature = body.get("temperature", 1.0)
         greedy = temperature < MIN_TEMPERATURE  # 1e-39 would overflow the logits: greedy is what it means
+        if body.get("sftflow") is not None:
+            return SideStream(self, ids, max_tokens, None if greedy else temperature, body.get("top_p", 1.0),
+                              body.get("seed"), self.sql_request(body["sftflow"]))
         if body.get("seed") is not None and not greedy:
-            return SeededStream(self, ids, max_tokens, temperature, body.get("top_p", 1.0), body["seed"])
+            return SideStream(self, ids, max_tokens, temperature, body.get("top_p", 1.0), body["seed"])
         sampling = {"temperature": 1.0, "top_p": 1.0, "top_k": 1} if greedy else \
             {"temperature": float(temperature), "top_p": float(body.get("top_p", 1.0)), "top_k": self.vocab}
         return BatchStream(self, ids, max_tokens, sampling)
+
+    def sql_request(self, extension: dict) -> dict:
+        """The database a request names (sftflow's extension field), with its grammar, candidates and rule."""
+        name = extension["database"]
+        if name not in self.databases:
+            known = ", ".join(sorted(self.databases)) or "none (sftflow serve --database NAME=FILE.sqlite)"
+            raise RequestError(400, f"this server has no database '{name}'; its databases: {known}",
+                               "sftflow.database", "database_not_found")
+        path, grammar = self.databases[name]
+        return {"database": path, "grammar": grammar, "candidates": extension.get("candidates", 1),
+                "select": extension.get("select", "executes")}
 
     def pad_id(self):
         return self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.tokenizer.eos_token_id
@@ -310,11 +342,14 @@ def main(argv: list[str] | None = None) -> int:
                         "request at a time, the baseline of bench/serve_load.py)")
     parser.add_argument("--max-requests", type=int, default=MAX_REQUESTS,
                         help="requests in the server at once, running and waiting; more are a 503")
+    parser.add_argument("--database", action="append", default=[], metavar="NAME=FILE",
+                        help="a SQLite file requests may name in sftflow's extension field (SQL constrained to its "
+                        "schema)")
     args = parser.parse_args(argv)
     exit_with_parent()
     try:
         engine = Engine(args.model, args.max_model_len, args.kv_cache_gib, args.max_requests,
-                        args.max_batch_requests)
+                        args.max_batch_requests, dict(d.split("=", 1) for d in args.database))
     except Exception as e:  # noqa: BLE001 - any load failure: the parent shows this log's last lines
         traceback.print_exc()
         first = str(e).strip().splitlines()[0] if str(e).strip() else ""

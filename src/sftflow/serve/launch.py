@@ -14,6 +14,7 @@ import contextlib
 import datetime
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -67,11 +68,12 @@ def _signal_group(process: subprocess.Popen, signum: int) -> None:
 def start_server(target: str, *, host: str = "127.0.0.1", port: int = 8080, name: str = "local",
                  api_key: str | None = None, backend: str = "auto", where: str = "",
                  ready_timeout: float = 600.0, max_model_len: int | None = None, kv_cache_gib: int = 2,
-                 vllm_args: list[str] | None = None, fallback_args: list[str] | None = None):
+                 vllm_args: list[str] | None = None, fallback_args: list[str] | None = None,
+                 databases: dict[str, str] | None = None):
     """Serve `target` until the block ends; yields a Server once the model has answered a request."""
     server = launch(target, host=host, port=port, name=name, api_key=api_key, backend=backend, where=where,
                     ready_timeout=ready_timeout, max_model_len=max_model_len, kv_cache_gib=kv_cache_gib,
-                    vllm_args=vllm_args, fallback_args=fallback_args)
+                    vllm_args=vllm_args, fallback_args=fallback_args, databases=databases)
     try:
         yield server
     finally:
@@ -80,11 +82,19 @@ def start_server(target: str, *, host: str = "127.0.0.1", port: int = 8080, name
 
 def launch(target: str, *, host: str, port: int, name: str, api_key: str | None, backend: str, where: str,
            ready_timeout: float, max_model_len: int | None = None, kv_cache_gib: int = 2,
-           vllm_args: list[str] | None = None, fallback_args: list[str] | None = None) -> Server:
+           vllm_args: list[str] | None = None, fallback_args: list[str] | None = None,
+           databases: dict[str, str] | None = None) -> Server:
     """Start the server process and wait until it is ready; on any failure the process is stopped."""
     where = where or None
     gguf = Path(target).suffix == ".gguf" and Path(target).is_file()
-    backend, why = choose_serve_engine(backend, gguf, where)
+    databases = check_databases(databases or {}, where)
+    if databases and backend == "auto":
+        backend, why = "transformers", "serve.databases: SQL constrained to a schema is sftflow's own server's"
+    else:
+        backend, why = choose_serve_engine(backend, gguf, where)
+    if databases and backend != "transformers":
+        raise UserError(f"serve.databases needs the transformers engine (sftflow's server), not {backend}: leave "
+                        "out --engine, or use vLLM's own structured_outputs with a grammar", where)
     check_port_free(host, port, where)
     print(f"[sftflow] engine: {backend} ({why})", flush=True)
     if backend == "llamacpp":
@@ -103,7 +113,8 @@ def launch(target: str, *, host: str, port: int, name: str, api_key: str | None,
     else:
         command = [sys.executable, "-m", "sftflow.serve.fallback", model, "--name", name, "--host", host,
                    "--port", str(port), "--kv-cache-gib", str(kv_cache_gib)] + \
-            (["--max-model-len", str(context)] if context else []) + [str(a) for a in fallback_args or []]
+            (["--max-model-len", str(context)] if context else []) + [str(a) for a in fallback_args or []] + \
+            [f"--database={name}={path}" for name, path in databases.items()]
     log_path = log_file(port)
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
@@ -116,6 +127,26 @@ def launch(target: str, *, host: str, port: int, name: str, api_key: str | None,
         server.stop()
         raise
     return server
+
+
+def check_databases(databases: dict[str, str], where: str | None) -> dict[str, str]:
+    """serve.databases as {name: absolute path}, each a SQLite file whose schema a grammar can express; a
+    UserError naming the first that is not."""
+    from sftflow.metrics.sql import DATABASE, row_grammars
+
+    checked = {}
+    for name, path in databases.items():
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", name):
+            raise UserError(f"serve.databases: the name {name!r} must be 1-64 letters, digits, '_', '.' or '-'",
+                            where)
+        file = Path(str(path)).expanduser()
+        if not file.is_file():
+            raise UserError(f"serve.databases: {name}: no such file {file}", where)
+        _, skipped = row_grammars([{DATABASE: str(file.resolve())}])
+        if skipped:
+            raise UserError(f"serve.databases: {name} ({file}): {next(iter(skipped))}", where)
+        checked[name] = str(file.resolve())
+    return checked
 
 
 def resolve_target(target: str, where: str | None) -> str:
@@ -321,7 +352,8 @@ def run(target: str, options, api_key: str | None, backend: str, where: str, cha
     try:
         with start_server(target, host=options.host, port=options.port, name=options.served_model_name,
                           api_key=api_key, backend=backend, where=where, max_model_len=options.max_model_len,
-                          kv_cache_gib=options.kv_cache_gib, vllm_args=options.vllm_args) as server:
+                          kv_cache_gib=options.kv_cache_gib, vllm_args=options.vllm_args,
+                          databases=options.databases) as server:
             print(ready_message(server, options.api_key_env), flush=True)
             if chat_config is not None:
                 from sftflow.chat.ui import chat_settings, launch_ui

@@ -14,7 +14,11 @@ MAX_STOP_CHARS = 128
 MIN_TEMPERATURE = 1e-5  # below it, sampling is greedy decoding in all but overflow: logits / 1e-39 are inf
 # What the fallback honours; anything else would be silently ignored, so it is refused (vLLM serves the rest).
 FIELDS = {"model", "messages", "prompt", "max_tokens", "max_completion_tokens", "temperature", "top_p", "n",
-          "stream", "stream_options", "stop", "user", "seed"}
+          "stream", "stream_options", "stop", "user", "seed", "sftflow"}
+# sftflow's extension field: {"database": NAME, "candidates": N, "select": "executes"|"majority"}, for a database
+# the server was started with (serve.databases): SQL answers constrained to its schema, the candidates run on it
+EXTENSION = {"database", "candidates", "select"}
+MAX_CANDIDATES = 16
 
 
 class RequestError(Exception):
@@ -76,7 +80,31 @@ def check_request(body, name: str, chat: bool) -> dict:
     seed = body.get("seed")
     if seed is not None and (type(seed) is not int or not 0 <= seed < 2**63):
         raise RequestError(400, f"'seed' must be an integer in [0, 2^63), got {seed!r}", "seed")
+    check_extension(body.get("sftflow"))
     return body
+
+
+def check_extension(extension) -> None:
+    """sftflow's extension field, if any: a database name, and optionally candidates and a selection rule."""
+    if extension is None:
+        return
+    example = '{"database": "NAME", "candidates": 4, "select": "executes"}'
+    if not isinstance(extension, dict):
+        raise RequestError(400, f"'sftflow' must be an object such as {example}", "sftflow")
+    unknown = sorted(set(extension) - EXTENSION)
+    if unknown:
+        raise RequestError(400, f"'sftflow.{unknown[0]}' is not a field of sftflow's extension; it takes {example}",
+                           f"sftflow.{unknown[0]}")
+    if not isinstance(extension.get("database"), str) or not extension["database"]:
+        raise RequestError(400, f"'sftflow.database' must name one of the server's databases, as in {example}",
+                           "sftflow.database")
+    candidates = extension.get("candidates", 1)
+    if type(candidates) is not int or not 1 <= candidates <= MAX_CANDIDATES:
+        raise RequestError(400, f"'sftflow.candidates' must be an integer from 1 to {MAX_CANDIDATES}, got "
+                           f"{candidates!r}", "sftflow.candidates")
+    if extension.get("select", "executes") not in ("executes", "majority"):
+        raise RequestError(400, f"'sftflow.select' must be executes or majority, got {extension['select']!r}",
+                           "sftflow.select")
 
 
 def stop_strings(body: dict) -> list[str]:
