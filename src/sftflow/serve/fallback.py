@@ -147,7 +147,7 @@ class Engine:
         name = extension["database"]
         if name not in self.databases:
             known = ", ".join(sorted(self.databases)) or "none (sftflow serve --database NAME=FILE.sqlite)"
-            raise RequestError(400, f"this server has no database '{name}'; its databases: {known}",
+            raise RequestError(400, f"this server has no database '{name[:64]}'; its databases: {known}",
                                "sftflow.database", "database_not_found")
         path, grammar = self.databases[name]
         return {"database": path, "grammar": grammar, "candidates": extension.get("candidates", 1),
