@@ -118,3 +118,21 @@ def test_serve_refuses_a_database_it_cannot_use_before_loading_the_model(tiny_mo
         err = capsys.readouterr().err
         assert fragment in err and "Traceback" not in err, err
     assert not_sqlite.read_text() == "just text"
+
+
+def test_a_config_names_its_databases_relative_to_its_folder(tiny_model_dir, shop, tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "shop.sqlite").write_bytes(shop.read_bytes())
+    config = folder / "serve.yaml"
+    config.write_text("serve:\n  databases:\n    shop: shop.sqlite\n")
+    monkeypatch.chdir(tmp_path)  # not the config's folder
+    # the file is found and checked; the engine asked for cannot constrain, which is the line it stops at
+    assert main(["serve", str(tiny_model_dir), "--config", str(config), "--engine", "vllm"]) == 2
+    err = capsys.readouterr().err
+    assert "serve.databases needs the transformers engine" in err and "no such file" not in err, err
+    for bad in ("shop: [1, 2]", "shop: 5", "- shop.sqlite"):
+        config.write_text(f"serve:\n  databases:\n    {bad}\n")
+        assert main(["serve", str(tiny_model_dir), "--config", str(config)]) == 2
+        err = capsys.readouterr().err
+        assert "databases" in err and "Traceback" not in err, (bad, err)

@@ -88,13 +88,13 @@ def launch(target: str, *, host: str, port: int, name: str, api_key: str | None,
     where = where or None
     gguf = Path(target).suffix == ".gguf" and Path(target).is_file()
     databases = check_databases(databases or {}, where)
-    if databases and backend == "auto":
+    if databases and backend not in ("auto", "transformers"):
+        raise UserError(f"serve.databases needs the transformers engine (sftflow's server), not {backend}: leave "
+                        "out --engine, or use vLLM's own structured_outputs with a grammar", where)
+    if databases:
         backend, why = "transformers", "serve.databases: SQL constrained to a schema is sftflow's own server's"
     else:
         backend, why = choose_serve_engine(backend, gguf, where)
-    if databases and backend != "transformers":
-        raise UserError(f"serve.databases needs the transformers engine (sftflow's server), not {backend}: leave "
-                        "out --engine, or use vLLM's own structured_outputs with a grammar", where)
     check_port_free(host, port, where)
     print(f"[sftflow] engine: {backend} ({why})", flush=True)
     if backend == "llamacpp":
