@@ -49,16 +49,17 @@ def run(config, args) -> int:
     if target_is_config:  # its run directory, with the same overrides (e.g. --output_dir)
         target = str((config if config_path == target else load_config(target, overrides)).output_dir())
     # a file named in the config may be relative to the config's folder; --database's to the working directory
+    databases = {}
     for name, path in (config.serve.databases or {}).items():
         if not isinstance(path, str) or not path:
             raise UserError(f"serve.databases: {str(name)[:64]}: expected a SQLite file's path, got {path!r:.80}",
                             config.where)
-    config.serve.databases = {name: str(config.resolve_path(path) or path)
-                              for name, path in (config.serve.databases or {}).items()} or None
+        databases[name] = str(config.resolve_path(path) or path)
     for spec in args.database:
         name, sep, path = spec.partition("=")
         if not sep or not name or not path:
             raise UserError(f"--database {spec}: expected NAME=FILE.sqlite")
-        config.serve.databases = {**(config.serve.databases or {}), name: path}
+        databases[name] = path
+    config.serve.databases = databases or None
     return serve(target, config.serve, args.api_key, args.backend, config.where if config_path else "",
                  chat_config=config if args.chat else None)

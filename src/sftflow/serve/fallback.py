@@ -92,10 +92,10 @@ class Engine:
         compiled = {}
         for name, path in databases.items():
             (grammar,), skipped = row_grammars([{DATABASE: path}])
-            if skipped or self.grammars.get(grammar) is None:
+            compiled[name] = (path, None if skipped else self.grammars.get(grammar))
+            if compiled[name][1] is None:
                 reason = next(iter(skipped), None) or self.grammars.errors.get(grammar, "")
                 raise ValueError(f"the database {name} ({path}) cannot be constrained: {reason}")
-            compiled[name] = (path, self.grammars.get(grammar))
         return compiled
 
     def chat_ids(self, messages: list[dict]) -> list[int]:
