@@ -310,6 +310,13 @@ REQUEST_CASES = [
      "'stop' must be"),
     ("another-model", {"model": "gpt-4", "messages": [{"role": "user", "content": "hi"}]}, 404, "serves 'tiny'"),
     ("seventeen-megabytes", b"{" + b" " * (17 * 2 ** 20) + b"}", 413, "larger than 16 MiB"),
+    # sftflow's extension field: a megabyte of database name is not echoed back whole; a bool is not a count
+    ("sql-database-name-huge", {"messages": [{"role": "user", "content": "hi"}],
+                                "sftflow": {"database": "d" * 2 ** 20}}, 400, "'" + "d" * 64 + "'; its databases"),
+    ("sql-candidates-bool", {"messages": [{"role": "user", "content": "hi"}],
+                             "sftflow": {"database": "shop", "candidates": True}}, 400, "'sftflow.candidates'"),
+    ("sql-candidates-huge", {"messages": [{"role": "user", "content": "hi"}],
+                             "sftflow": {"database": "shop", "candidates": 10 ** 9}}, 400, "from 1 to 16"),
 ]
 
 
