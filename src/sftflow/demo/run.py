@@ -65,12 +65,22 @@ class Recipe:
     n_train: int
     n_test: int
     dev_per_database: int | None  # None: all 204 questions
-    minutes: str                  # on 2 CPU cores, printed before the run starts
+    minutes: tuple[str, str]      # the whole demo on 2 CPU cores: (with bf16 instructions, AVX2 only)
+
+    def duration(self, bf16: bool) -> str:
+        """What the run is expected to take on this machine's CPU class, the other class beside it."""
+        here, other = self.minutes if bf16 else self.minutes[::-1]
+        classes = ("with bf16 instructions", "with AVX2 and no bf16")
+        return (f"{here} minutes on 2 cores of a CPU {classes[not bf16]} like this one ({other} {classes[bf16]}; "
+                "training prints its own estimate after its first steps)")
 
 
+# Measured (README, "Time per CPU class"): quick about 9 min on a CPU with avx512_bf16, its AVX2 figure that one
+# scaled by the transfer recipe's measured step ratio (2.5x); transfer 51 min on that CPU, and on an AVX2-class EPYC
+# 300 steps of 20-22 s (105-110 min) before the 408 answers of the evaluation.
 RECIPES = {
-    "quick": Recipe("demo.yaml", False, 600, 100, DEV_QUESTIONS_PER_DATABASE, "about 9"),
-    "transfer": Recipe("transfer.yaml", True, 4000, 100, None, "about 50"),
+    "quick": Recipe("demo.yaml", False, 600, 100, DEV_QUESTIONS_PER_DATABASE, ("about 9", "about 15-20")),
+    "transfer": Recipe("transfer.yaml", True, 4000, 100, None, ("about 50", "about 140")),
 }
 
 
@@ -79,6 +89,7 @@ def run(out: Path | None = None, overrides: dict | None = None, recipe: str = "q
     development set of real-schema questions the generator did not write (does the gain transfer?)."""
     from sftflow.config import load_config
     from sftflow.demo import devset, sql_data, sql_wide
+    from sftflow.device import cpu_bf16
     from sftflow.train import run as train_stage
 
     chosen = RECIPES[recipe]
@@ -86,7 +97,7 @@ def run(out: Path | None = None, overrides: dict | None = None, recipe: str = "q
     out = Path(out or f"runs/demo-{stamp}").resolve()
     model = demo_model()
     print(f"[sftflow] recipe {recipe} ({chosen.config}): {chosen.n_train} generated training rows, "
-          f"{chosen.minutes} minutes on 2 CPU cores")
+          f"{chosen.duration(cpu_bf16() is not None)}")
     write_splits = sql_wide.write_splits if chosen.wide else sql_data.write_splits
     write_splits(out / "data", n_train=chosen.n_train, n_test=chosen.n_test, seed=0)
     devset.write_split(out / "dev", per_database=chosen.dev_per_database)

@@ -1,6 +1,7 @@
 """Trainer callbacks: mark checkpoints complete once written, keep the manifest current, log as training goes."""
 
 import json
+import time
 from pathlib import Path
 
 from transformers import TrainerCallback
@@ -55,6 +56,69 @@ class LiveLog(TrainerCallback):
             with open(self.path, "a", encoding="utf-8") as f:  # one short line per write: a reader sees whole lines
                 f.write(json.dumps({**record, "step": state.global_step}) + "\n")
         return control
+
+
+class StepClock(TrainerCallback):
+    """After the first few optimizer steps, print the measured time a step takes on this machine and the expected
+    duration of the rest of the run, so a run's length comes from the machine it runs on, not from a figure
+    measured on another CPU class. The first step (warm-up: allocations, oneDNN's kernel choice) and any interval
+    holding an evaluation or a checkpoint are left out of the measure; the estimate leaves them out too."""
+
+    def __init__(self, out: Path, measured_steps: int = 3, clock=time.monotonic, machine: str = ""):
+        self.out, self.measured_steps, self.clock, self.machine = Path(out), measured_steps, clock, machine
+        self.last: float | None = None
+        self.first: float | None = None
+        self.intervals: list[float] = []
+        self.said = False
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        self.last, self.first, self.intervals, self.said = self.clock(), None, [], False
+        return control
+
+    def on_step_end(self, args, state, control, **kwargs):
+        now = self.clock()
+        if self.first is None:
+            self.first = now - self.last
+        elif self.last is not None:
+            self.intervals.append(now - self.last)
+        self.last = now
+        remaining = state.max_steps - state.global_step
+        if not self.said and state.is_world_process_zero and (len(self.intervals) >= self.measured_steps
+                                                              or (remaining == 0 and self.intervals)):
+            self.said = True
+            from tqdm.auto import tqdm
+
+            tqdm.write(self.line(remaining))  # on its own line, above the progress bar
+            rd.update_manifest(self.out, seconds_per_step=round(self.step_time(), 3))
+        return control
+
+    def on_evaluate(self, args, state, control, **kwargs):
+        self.last = None  # the next interval holds the evaluation: not a training step's time
+        return control
+
+    def on_save(self, args, state, control, **kwargs):
+        self.last = None
+        return control
+
+    def step_time(self) -> float:
+        ordered = sorted(self.intervals)
+        return ordered[len(ordered) // 2]  # the median: one step slowed by another process does not decide it
+
+    def line(self, remaining: int) -> str:
+        seconds = self.step_time()
+        where = f" on {self.machine}" if self.machine else ""
+        count = len(self.intervals)
+        return (f"[sftflow] {seconds:.2f} s a step{where} (median of {count} step{'s' * (count != 1)} after the first, "
+                f"which took {self.first:.2f} s): the remaining {remaining} steps take about "
+                f"{_duration(seconds * remaining)} (evaluations and checkpoints not counted)")
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 class TaskMetric(TrainerCallback):

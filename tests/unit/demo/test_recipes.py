@@ -45,3 +45,11 @@ def test_the_command_offers_every_recipe_and_only_those():
     assert "{" + ",".join(RECIPES) + "}" in parser.format_usage()  # the choices, in RECIPES' order
     for name in RECIPES:
         assert parser.parse_args(["--recipe", name]).recipe == name
+
+
+def test_the_expected_time_is_the_one_of_this_cpu_class():
+    quick = RECIPES["quick"]
+    with_bf16, avx2_only = quick.duration(True), quick.duration(False)
+    assert with_bf16.startswith(f"{quick.minutes[0]} minutes") and "with bf16 instructions like this one" in with_bf16
+    assert avx2_only.startswith(f"{quick.minutes[1]} minutes") and "with AVX2 and no bf16 like this one" in avx2_only
+    assert f"({quick.minutes[1]} with AVX2 and no bf16;" in with_bf16
