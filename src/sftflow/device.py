@@ -45,6 +45,15 @@ def cpu_class() -> str:
     return f"{model}, {os.cpu_count()} cores, {flags or 'no AVX2'}{limit if cap else ''}"
 
 
+def machine_name(cuda: bool) -> str:
+    """The GPU's name, or the CPU's class line: what a measured step time is quoted with."""
+    if cuda:
+        import torch
+
+        return torch.cuda.get_device_name(0)
+    return cpu_class()
+
+
 SPINCOUNT = "10000"  # iterations a waiting OpenMP thread spins before it sleeps; libgomp's default is 300,000
 
 
@@ -123,3 +132,41 @@ def memory_capacity(cuda: bool) -> tuple[int | None, str]:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"), "this machine's memory"
     except (ValueError, OSError, AttributeError):
         return None, ""
+
+
+def busy_cores(sample_seconds: float = 0.5, stat: str = "/proc/stat", sleep=None) -> float | None:
+    """How many cores other processes keep busy now: the machine's busy share over `sample_seconds` (this process
+    is idle meanwhile, so what is busy is someone else's), in cores. None where /proc/stat cannot be read."""
+    import time
+
+    def sample() -> tuple[int, int] | None:
+        try:
+            with open(stat) as f:
+                fields = [int(v) for v in f.readline().split()[1:]]
+        except (OSError, ValueError):
+            return None
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+        return sum(fields[:8]), idle  # user nice system idle iowait irq softirq steal; guest is inside user
+
+    first = sample()
+    (sleep or time.sleep)(sample_seconds)
+    second = sample()
+    if first is None or second is None or second[0] <= first[0]:
+        return None
+    total, idle = second[0] - first[0], second[1] - first[1]
+    return (os.cpu_count() or 1) * (total - idle) / total
+
+
+def training_threads(cores: int, busy: float | None, environ=os.environ) -> tuple[int | None, str]:
+    """(torch threads, why) for a CPU training process: one per core that other processes leave free, where they
+    keep at least one core busy. None: keep torch's choice (a quiet machine, or the user set OMP_NUM_THREADS).
+    A thread whose core is taken stalls each parallel region until the scheduler gives it a turn, and every
+    other thread waits for it (bench/shared_cpu.py)."""
+    if "OMP_NUM_THREADS" in environ or busy is None or busy < 0.75 or cores < 2:
+        return None, ""
+    threads = max(1, cores - round(busy))
+    if threads >= cores:
+        return None, ""
+    return threads, (f"{threads} of {cores} cores: other processes kept {busy:.1f} cores busy when training "
+                     "started, and a thread on a taken core would stall every step; train.cpu_threads or "
+                     "OMP_NUM_THREADS decide instead when set")

@@ -124,6 +124,8 @@ class TrainOptions:
                                          "plan on a GPU).", at_least=1)
     trained_tokens_head: bool | None = opt(None, "Project only trained positions through the LM head (default: "
                                            "on with speedups; TRL already does it on CUDA).")
+    cpu_threads: int | None = opt(None, "Torch threads of a training process on CPU (default, with speedups: torch's "
+                                  "own, fewer where other processes keep cores busy when training starts).", at_least=1)
 
 
 @dataclass

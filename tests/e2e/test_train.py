@@ -2,6 +2,10 @@
 
 import json
 import math
+import os
+import subprocess
+import sys
+import time
 
 import pytest
 from safetensors.torch import load_file
@@ -18,8 +22,10 @@ def losses(run_dir):
     return [e["loss"] for e in json.loads((run_dir / "log_history.json").read_text()) if "loss" in e]
 
 
-def test_lora_run_directory_and_learning(make_config):
+def test_lora_run_directory_and_learning(make_config, capsys):
     run_dir = run(load_config(make_config(max_steps=8, save_steps=4)))
+    said = [line for line in capsys.readouterr().out.splitlines() if " s a step on " in line]
+    assert len(said) == 1 and "the remaining 4 steps take about" in said[0]  # measured on steps 2-4
     assert {p.name for p in run_dir.iterdir()} == {
         "manifest.json", "config.yaml", "versions.json", "data.json", "log_history.json", "progress.jsonl", "README.md",
         "report.png", "report.html", "summary.txt",
@@ -32,6 +38,7 @@ def test_lora_run_directory_and_learning(make_config):
     assert manifest["status"] == "completed" and manifest["last_checkpoint"].endswith("checkpoint-8")
     assert manifest["best_checkpoint"].endswith("checkpoint-8") and len(manifest["chat_template_sha256"]) == 64
     assert manifest["peft"] is True and len(manifest["data_fingerprint"]) == 64
+    assert manifest["seconds_per_step"] > 0
     data = json.loads((run_dir / "data.json").read_text())
     assert data["splits"]["train"]["rows"] == 48 and data["splits"]["validation"]["rows"] == 16
     values = losses(run_dir)
@@ -97,3 +104,23 @@ PINNED_LOSSES = [6.384734153747559, 6.366547107696533, 6.357943534851074, 6.3607
 def test_a_short_run_gives_the_pinned_losses(make_config):
     values = losses(run(load_config(make_config(max_steps=4, save_strategy="no"))))
     assert values == pytest.approx(PINNED_LOSSES, rel=1e-5), values
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2 or "OMP_NUM_THREADS" in os.environ,
+                    reason="needs 2 cores, and torch's thread count left to sftflow (OMP_NUM_THREADS is set)")
+def test_training_beside_a_busy_process_leaves_it_its_core(make_config, capsys):
+    import torch
+
+    before = torch.get_num_threads()
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.5)
+        run(load_config(make_config(max_steps=2, save_strategy="no")))
+    finally:
+        busy.kill()
+        busy.wait()
+    said = [line for line in capsys.readouterr().out.splitlines() if "speed: torch threads:" in line]
+    assert len(said) == 1 and "other processes kept" in said[0]
+    threads = int(said[0].split("torch threads: ")[1].split()[0])
+    assert 1 <= threads < os.cpu_count()
+    assert torch.get_num_threads() == before  # put back after the run

@@ -78,3 +78,28 @@ def test_openmp_threads_spin_briefly_unless_the_user_chose():
         device.quiet_openmp(chosen)
         assert chosen == before
         assert device.user_environment(chosen) == before  # the user's own choice is kept
+
+
+def test_busy_cores_reads_the_busy_share_of_the_machine(tmp_path, monkeypatch):
+    stat = tmp_path / "stat"
+    samples = iter(["cpu  100 0 100 800 0 0 0 0 0 0\n", "cpu  150 0 150 900 0 0 0 0 0 0\n"])
+
+    def advance(_seconds):
+        stat.write_text(next(samples))
+
+    advance(0)
+    monkeypatch.setattr(device.os, "cpu_count", lambda: 2)
+    # 100 of 200 jiffies busy on 2 cores: one core's worth
+    assert device.busy_cores(0.5, str(stat), sleep=advance) == 1.0
+    assert device.busy_cores(0.5, str(tmp_path / "missing"), sleep=lambda s: None) is None
+
+
+def test_training_threads_leave_the_busy_cores_to_their_owners():
+    assert device.training_threads(2, 1.0, environ={})[0] == 1
+    assert device.training_threads(4, 1.2, environ={})[0] == 3
+    assert device.training_threads(2, 2.0, environ={})[0] == 1  # never fewer than one
+    assert device.training_threads(2, 0.3, environ={}) == (None, "")  # a quiet machine: torch's own choice
+    assert device.training_threads(2, 1.0, environ={"OMP_NUM_THREADS": "2"}) == (None, "")  # the user chose
+    assert device.training_threads(1, 1.0, environ={}) == (None, "")
+    assert device.training_threads(2, None, environ={}) == (None, "")
+    assert "1 of 2 cores" in device.training_threads(2, 1.0, environ={})[1]

@@ -1,5 +1,6 @@
-"""Loading models and tokenizers (local folders, Hub ids): for training (load_model) and to run them (load)."""
+"""Loading models and tokenizers (local folders, Hub ids): `load(ref, purpose)` for training, merging and running."""
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from sftflow.errors import UserError
@@ -59,19 +60,10 @@ def inference_device() -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def load_model(name: str, model_class: str, kwargs: dict, where: str):
-    import transformers
-
-    auto = getattr(transformers, model_class)
-    try:
-        return auto.from_pretrained(name, **kwargs)
-    except Exception as e:  # noqa: BLE001 - broken weights fail with each library's own error type
-        first = str(e).splitlines()[0] if str(e).strip() else type(e).__name__
-        raise UserError(f"cannot load model '{name}': {type(e).__name__}: {first}", where) from e
-
-
-# What each use of a model for inference needs beyond float32 weights in eval mode
+# What each use of a model needs beyond float32 weights in eval mode
 PURPOSES = {
+    "train": {"as_given": True},  # the resolved settings' from_pretrained arguments as they are (dtype, quantization)
+    "merge": {"on_device": True},  # the base under an adapter being merged, in the dtype the merge names
     "eval": {"on_device": True},  # generation for eval answers: on the GPU when there is one; adapters unmerged
     "serve": {},  # the transformers engine of `sftflow serve` (CPU)
     "onnx": {"attn_implementation": "eager"},  # eager attention: its mask is plain arithmetic every ONNX runtime
@@ -80,26 +72,31 @@ PURPOSES = {
 
 
 def load(ref, purpose: str, *, trust_remote_code: bool = False, gguf_file: str | None = None,
-         where: str | None = None):
-    """The one way sftflow loads a model to run it (training builds its own through load_model and settings):
-    float32 weights in eval mode, for one of PURPOSES. `ref` is a ModelRef (an adapter is loaded on its base,
-    unmerged) or a model folder; `gguf_file` names a GGUF file in that folder (dequantized by transformers)."""
+         where: str | None = None, model_class: str = "AutoModelForCausalLM", kwargs: Mapping | None = None):
+    """The one way sftflow loads a model, for one of PURPOSES: float32 weights in eval mode unless `kwargs` say
+    otherwise (training passes its resolved settings' arguments, taken as they are; a merge names its dtype).
+    `ref` is a ModelRef (an adapter is loaded on its base, unmerged) or a model folder or Hub id; `gguf_file` names
+    a GGUF file in that folder (dequantized by transformers); `model_class` is one of AUTO_CLASSES."""
     import torch
-    from transformers import AutoModelForCausalLM
+    import transformers
 
     options = dict(PURPOSES[purpose])
-    kwargs = {"dtype": torch.float32, "trust_remote_code": trust_remote_code,
-              **({"device_map": inference_device()} if options.pop("on_device", False) else {}),
-              **({"gguf_file": gguf_file} if gguf_file else {}), **options}
+    if options.pop("as_given", False):
+        kwargs, training = dict(kwargs or {}), True
+    else:
+        kwargs, training = {"dtype": torch.float32, "trust_remote_code": trust_remote_code,
+                            **({"device_map": inference_device()} if options.pop("on_device", False) else {}),
+                            **({"gguf_file": gguf_file} if gguf_file else {}), **options, **(kwargs or {})}, False
+    auto = getattr(transformers, model_class)
     location = getattr(ref, "location", ref)
     try:
         if getattr(ref, "is_adapter", False):
             from peft import PeftModel
 
-            base = AutoModelForCausalLM.from_pretrained(ref.base().location, **kwargs)
+            base = auto.from_pretrained(ref.base().location, **kwargs)
             return PeftModel.from_pretrained(base, location).eval()
-        return AutoModelForCausalLM.from_pretrained(str(location), **kwargs).eval()
+        model = auto.from_pretrained(str(location), **kwargs)
     except Exception as e:  # noqa: BLE001 - broken weights fail with each library's own error type
         first = str(e).splitlines()[0] if str(e).strip() else type(e).__name__
         raise UserError(f"cannot load model '{location}': {type(e).__name__}: {first}", where) from e
-
+    return model if training else model.eval()  # the Trainer switches training mode on itself

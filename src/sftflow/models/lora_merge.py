@@ -219,11 +219,10 @@ def adapter_model(source: AdapterSource, where: str):
 
 
 def _load(name: str, source: AdapterSource, where: str, dtype: str | None = None):
-    from sftflow.models.loading import inference_device, load_model
+    from sftflow.models.loading import load
 
-    return load_model(name, source.model_class, {"dtype": _torch_dtype(dtype or source.dtype),
-                                                 "trust_remote_code": source.trust_remote_code,
-                                                 "device_map": inference_device()}, where)
+    return load(name, "merge", trust_remote_code=source.trust_remote_code, where=where,
+                model_class=source.model_class, kwargs={"dtype": _torch_dtype(dtype or source.dtype)})
 
 
 def _torch_dtype(name: str):

@@ -18,7 +18,7 @@ from sftflow.data.prepare import (
 from sftflow.data.preview import format_stats
 from sftflow.data.sources import fingerprint
 from sftflow.errors import UserError
-from sftflow.models.loading import load_model, tokenizer_for
+from sftflow.models.loading import load, tokenizer_for
 from sftflow.models.lora_merge import full_model
 from sftflow.report.run import run as report
 from sftflow.settings import setting
@@ -64,7 +64,8 @@ def _run(config, launch: LaunchOptions | None, train_args: list[str] | None, ext
     lengths = [len(ids) for ids in tokenized["train"]["input_ids"]]
     settings = resolve(config, machine, lengths, out, _step(resume), tracker_names)
     args = settings.args
-    speed.apply_runtime(config, machine.cuda)
+    if settings.trained_tokens_head:
+        speed.trained_tokens_head()
     if machine.main:
         for line in settings.lines():
             print(line)
@@ -72,8 +73,22 @@ def _run(config, launch: LaunchOptions | None, train_args: list[str] | None, ext
         _warn_if_planned_oom(settings.plan, machine.cuda, config.where)
         write_run_files(out, config, model_path, tokenizer, tokenized, args, templates.text_hash(), data_fingerprint)
         rd.update_manifest(out, train_dtype=settings.train_dtype)  # after CPU adjustments
-    try:  # from here on a failure is the run's: the manifest says so, and a retry may start over
-        model = load_model(model_path, config.workflow.model_class, dict(settings.load_kwargs), config.where)
+    with speed.torch_threads(settings.cpu_threads):
+        trainer = _train(config, settings, model_path, tokenizer, tokenized, (splits, templates), out, resume,
+                         extra_callbacks, machine)
+    finish(trainer, out)
+    return out
+
+
+def _train(config, settings, model_path: str, tokenizer, tokenized: dict, data: tuple, out: Path,
+           resume: Path | None, extra_callbacks, machine):
+    """Load the model and train it; a failure from here on is the run's: the manifest says so, and a retry may
+    start over. `data`: (splits, templates)."""
+    splits, templates = data
+    args = settings.args
+    try:
+        model = load(model_path, "train", where=config.where, model_class=config.workflow.model_class,
+                     kwargs=settings.load_kwargs)
         callbacks = [*training_callbacks(config, splits, templates, tokenizer, args, out, settings.tracker_callbacks),
                      *extra_callbacks]
         peft = peft_config(settings.model, config.train, total_steps(args, len(tokenized["train"])), config.where)
@@ -86,8 +101,7 @@ def _run(config, launch: LaunchOptions | None, train_args: list[str] | None, ext
         if machine.main:
             rd.update_manifest(out, status="failed")
         raise
-    finish(trainer, out)
-    return out
+    return trainer
 
 
 def prepare_tokens(config, splits, templates, tokenizer, model_path: str, data_fingerprint: str) -> dict:
@@ -158,14 +172,16 @@ def check_output_dir(out: Path, config, resume: Path | None) -> None:
 
 
 def training_callbacks(config, splits, templates, tokenizer, args, out: Path, tracker_callbacks: list = ()) -> list:
-    """Checkpoint marking always; the trackers; the task metric and early stopping when the eval: section asks."""
+    """Checkpoint marking, the live log and the step clock always; the trackers; the task metric and early
+    stopping when the eval: section asks."""
     from transformers import EarlyStoppingCallback
 
-    from sftflow.train.callbacks import CheckpointMarker, LiveLog, TaskMetric
+    from sftflow.device import has_cuda, machine_name
+    from sftflow.train.callbacks import CheckpointMarker, LiveLog, StepClock, TaskMetric
 
     options = config.eval
     live = LiveLog(out)
-    callbacks = [CheckpointMarker(out), live, *tracker_callbacks]
+    callbacks = [CheckpointMarker(out), live, StepClock(out, machine=machine_name(has_cuda())), *tracker_callbacks]
     evaluating = _evaluates(args)
     if (options.during_training or options.early_stopping_patience) and not evaluating:
         raise UserError("eval.during_training and eval.early_stopping_patience need eval_strategy: steps or "

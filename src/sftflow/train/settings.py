@@ -52,6 +52,8 @@ class TrainSettings:
     choices: tuple[speed.Choice, ...]  # the faster defaults taken, each with why
     notes: tuple[str, ...]  # what this machine turned off, and why
     tracker_callbacks: tuple  # sftflow's own tracker callbacks (the Trainer sets up the rest from report_to)
+    trained_tokens_head: bool  # the LM head on trained positions only: patched into the model classes before loading
+    cpu_threads: int | None  # torch's threads on a CPU other processes share (None: torch's own choice)
 
     @property
     def train_dtype(self) -> str:
@@ -70,14 +72,18 @@ def resolve(config, machine: Machine, lengths: list[int], out: Path, resume_step
 
     adapted = effective(config, machine.cuda, machine.world_size)
     plan = training_plan(config, machine.cuda, adapted)  # the one memory plan of this run
-    sft, choices = speed.choose(config, adapted.sft, adapted.model, machine.cuda, lengths, plan)
+    sft, choices = speed.choose(config.train, frozenset(config.sft), adapted.sft, adapted.model, machine.cuda,
+                                lengths, plan)
+    threads, thread_choices = speed.cpu_threads(config.train, machine.cuda, machine.world_size)
     if machine.main:
         out.mkdir(parents=True, exist_ok=True)
     sft, callbacks = trackers.prepare(tracker_names, sft, out, resume_step, machine.main)
     args = build_sft_config(sft, out, config.where)
     return TrainSettings(args=args, model=MappingProxyType(dict(adapted.model)),
                          load_kwargs=MappingProxyType(model_kwargs(adapted.model, sft, machine.cuda)), plan=plan,
-                         choices=tuple(choices), notes=tuple(adapted.notes), tracker_callbacks=tuple(callbacks))
+                         choices=(*choices, *thread_choices), notes=tuple(adapted.notes),
+                         tracker_callbacks=tuple(callbacks), cpu_threads=threads,
+                         trained_tokens_head=speed.head_on_trained_tokens(config.train, machine.cuda))
 
 
 def check_settings(config) -> list[str]:

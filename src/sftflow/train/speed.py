@@ -9,6 +9,8 @@ bench/train_throughput.py.
 """
 
 import os
+from collections.abc import Collection
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sftflow.data.prepare import p95
@@ -28,26 +30,28 @@ class Choice:
         return f"[sftflow] speed: {self.what} ({self.why})"
 
 
-def choose(config, sft: dict, model_kw: dict, has_cuda: bool, lengths: list[int] | None = None,
-           plan=None) -> tuple[dict, list[Choice]]:
+def choose(options, written: Collection[str], sft: dict, model_kw: dict, has_cuda: bool,
+           lengths: list[int] | None = None, plan=None) -> tuple[dict, list[Choice]]:
     """(sft, choices): a copy of the training settings with the faster defaults filled in where unset.
-    `lengths`: token counts of the training rows (for the micro-batch token budget); `plan`: the run's memory
-    plan (sftflow.memory.fit.training_plan), None when the model's config.json could not be read."""
+    `options`: the config's train: section (speedups, micro_batch_tokens, trained_tokens_head); `written`: the
+    training keys the config file sets (kept as written); `lengths`: token counts of the training rows (for the
+    micro-batch token budget); `plan`: the run's memory plan (sftflow.memory.fit.training_plan), None when the
+    model's config.json could not be read."""
     sft, choices = dict(sft), []
-    if _trained_tokens_head(config, has_cuda):
+    if head_on_trained_tokens(options, has_cuda):
         choices.append(Choice("LM head on trained tokens only", "TRL projects only label positions on CUDA; on "
                               "CPU nothing is compiled, so the same compact path is taken and prompt positions "
                               "skip the vocabulary projection"))
-    if config.train.speedups == "off":
+    if options.speedups == "off":
         return sft, choices + [Choice("no other speed-ups", "train.speedups: off")]
-    user = config.sft
+    user = written
     attention = str(model_kw.get("attn_implementation") or "sdpa")
 
     if "gradient_checkpointing" not in user:
         sft["gradient_checkpointing"], why = _checkpointing(plan, has_cuda)
         choices.append(Choice(f"gradient_checkpointing: {str(sft['gradient_checkpointing']).lower()}", why))
 
-    choices += _micro_batch(config, sft, lengths or [], has_cuda, plan)
+    choices += _micro_batch(options.micro_batch_tokens, sft, lengths or [], has_cuda, plan)
 
     one_row = sft.get("per_device_train_batch_size") == 1  # one row per micro-batch: nothing padded or grouped
     if not one_row and not any(k in user for k in ("packing", "padding_free", "train_sampling_strategy")):
@@ -73,7 +77,7 @@ def choose(config, sft: dict, model_kw: dict, has_cuda: bool, lengths: list[int]
     return sft, choices
 
 
-def _micro_batch(config, sft: dict, lengths: list[int], has_cuda: bool, plan) -> list[Choice]:
+def _micro_batch(budget_set: int | None, sft: dict, lengths: list[int], has_cuda: bool, plan) -> list[Choice]:
     """Split the examples per optimizer step into micro-batches that hold about `micro_batch_tokens` tokens,
     with gradient accumulation making up the rest: the examples per optimizer step are kept exactly (the
     Trainer normalises the loss by the tokens of the whole accumulated batch, so the gradient is the same).
@@ -85,11 +89,11 @@ def _micro_batch(config, sft: dict, lengths: list[int], has_cuda: bool, plan) ->
     accumulation = int(sft.get("gradient_accumulation_steps") or 1)
     if sft.get("packing") or sft.get("padding_free") or per_device == 1:
         return []  # a packed row is its own token budget; one row cannot be split
-    budget = config.train.micro_batch_tokens or (None if has_cuda else CPU_MICRO_BATCH_TOKENS)
+    budget = budget_set or (None if has_cuda else CPU_MICRO_BATCH_TOKENS)
     row = _p95(lengths, sft.get("max_length", trl_defaults("sft")["max_length"]))
     if budget and row:
         wanted, why = max(1, budget // row), (f"a budget of {budget} tokens per micro-batch"
-                                              f"{'' if config.train.micro_batch_tokens else ' on CPU'}, "
+                                              f"{'' if budget_set else ' on CPU'}, "
                                               f"95% of training rows have <= {row} tokens")
     elif has_cuda:
         wanted, why = _largest_fitting(plan, per_device)
@@ -128,15 +132,43 @@ def _largest_fitting(plan, per_device: int) -> tuple[int, str]:
     return 1, f"the memory plan does not fit even 1 row per micro-batch on {name}"
 
 
-def apply_runtime(config, has_cuda: bool) -> None:
-    """Patches that are not TrainingArguments: applied in the training process before the trainer is built."""
-    if _trained_tokens_head(config, has_cuda):
-        trained_tokens_head()
+def cpu_threads(options, has_cuda: bool, world_size: int) -> tuple[int | None, list[Choice]]:
+    """Torch's thread count for one training process on CPU, and the choice to print (None, []: torch's own).
+    `train.cpu_threads` decides when set. Otherwise, measured on 2 cores with another PyTorch process running
+    (bench/shared_cpu.py): a step took 3.0x its quiet time with 2 threads and 1.8x with 1; on a quiet machine 1 thread
+    costs 1.5x; so the count is lowered only while other processes keep a core busy (sampled for a quarter second)."""
+    from sftflow.device import busy_cores, training_threads
+
+    if has_cuda or world_size > 1:  # launched processes are given their threads by the launcher
+        return None, []
+    if options.cpu_threads:
+        return options.cpu_threads, [Choice(f"torch threads: {options.cpu_threads}", "train.cpu_threads")]
+    if options.speedups == "off" or "OMP_NUM_THREADS" in os.environ:
+        return None, []
+    threads, why = training_threads(os.cpu_count() or 1, busy_cores(0.25))
+    return threads, [Choice(f"torch threads: {threads}", why)] if threads else []
 
 
-def _trained_tokens_head(config, has_cuda: bool) -> bool:
-    wanted = config.train.trained_tokens_head
-    return not has_cuda and (wanted if wanted is not None else config.train.speedups != "off")
+@contextmanager
+def torch_threads(count: int | None):
+    """Torch's intra-op threads set to `count` for the block, then put back (a sweep trains in one process)."""
+    if not count:
+        yield
+        return
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+def head_on_trained_tokens(options, has_cuda: bool) -> bool:
+    """Whether the LM head runs on trained positions only (the CPU default; train.trained_tokens_head decides)."""
+    wanted = options.trained_tokens_head
+    return not has_cuda and (wanted if wanted is not None else options.speedups != "off")
 
 
 def trained_tokens_head() -> None:
