@@ -69,7 +69,9 @@ case "$mode" in
       echo "llama-cpp-python is built from source: install cmake and a C++ compiler (sudo apt-get install -y cmake g++)" >&2
       exit 1
     fi
-    "${pip[@]}" install -q --no-deps -r requirements/lock-llamacpp.txt
+    # without llava/mtmd (images: sftflow serves text), which is part of the compile time; a user's own
+    # CMAKE_ARGS come after, so they can turn it back on
+    CMAKE_ARGS="-DLLAVA_BUILD=OFF ${CMAKE_ARGS:-}" "${pip[@]}" install -q --no-deps -r requirements/lock-llamacpp.txt
     "$venv/bin/python" requirements/check_lock.py requirements/lock-llamacpp.txt
     echo "llama.cpp's server installed in $venv"
     exit 0 ;;

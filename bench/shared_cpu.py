@@ -11,6 +11,7 @@ Workloads, each in a fresh child process:
 Policies (--policies; torch imported before sftflow could set anything, except for sftflow's own):
   default   libgomp's default: a waiting thread spins (GOMP_SPINCOUNT 300,000 iterations), then sleeps
   sftflow   `python -m sftflow`, which sets GOMP_SPINCOUNT=10000 when the user has not chosen: spin briefly, sleep
+  sftflowN  the same with OMP_NUM_THREADS=N (torch's thread count; N=1: one core left to the other process)
   passive   OMP_WAIT_POLICY=PASSIVE: sleep at once
   spinN     GOMP_SPINCOUNT=N
 Competitor (started before each "shared" case, stopped after): `matmul`, another PyTorch process multiplying 512x512
@@ -60,20 +61,26 @@ POLICIES = {"default": {}, "sftflow": {"GOMP_SPINCOUNT": "10000"}, "passive": {"
 
 def child_env(policy: str) -> dict[str, str]:
     """The policy's environment; `spinN` is GOMP_SPINCOUNT=N."""
-    drop = ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "SFTFLOW_SET_GOMP_SPINCOUNT")
+    drop = ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "SFTFLOW_SET_GOMP_SPINCOUNT", "OMP_NUM_THREADS")
+    threads = {}
+    if policy.startswith("sftflow") and policy != "sftflow":  # sftflowN
+        policy, threads = "sftflow", {"OMP_NUM_THREADS": policy.removeprefix("sftflow")}
     chosen = {"GOMP_SPINCOUNT": policy[4:]} if policy.startswith("spin") else POLICIES[policy]
-    return {**{k: v for k, v in os.environ.items() if k not in drop}, **chosen}
+    return {**{k: v for k, v in os.environ.items() if k not in drop}, **chosen, **threads}
 
 
 def train(policy: str, config: Path, work: Path) -> float:
     """Seconds per optimizer step of one `sftflow train` child."""
     out = work / f"run-{policy}-{time.monotonic_ns()}"
-    head = [sys.executable, "-m", "sftflow"] if policy == "sftflow" else [sys.executable, "-c", DEFAULT_POLICY]
+    ours = policy.startswith("sftflow")
+    head = [sys.executable, "-m", "sftflow"] if ours else [sys.executable, "-c", DEFAULT_POLICY]
     log = out.with_suffix(".log")
+    env = child_env(policy)
+    if ours:
+        env.pop("GOMP_SPINCOUNT")  # the CLI sets its own
     with open(log, "w") as f:
         status = subprocess.call([*head, "train", str(config), "--output_dir", str(out)], stdout=f,
-                                 stderr=subprocess.STDOUT, cwd=REPO,
-                                 env=child_env("default" if policy == "sftflow" else policy))  # the CLI sets its own
+                                 stderr=subprocess.STDOUT, cwd=REPO, env=env)
     if status:
         raise SystemExit(f"training failed; its log: {log}")
     history = json.loads((out / "log_history.json").read_text())
