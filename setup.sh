@@ -71,6 +71,12 @@ case "$mode" in
     fi
     # without llava/mtmd (images: sftflow serves text), which is part of the compile time; a user's own
     # CMAKE_ARGS come after, so they can turn it back on
+    if grep -qw amx_tile /proc/cpuinfo 2>/dev/null; then
+      # -march=native would compile llama.cpp's AMX kernels in, and they died with an illegal instruction (tilezero)
+      # in the server's first request on a 2-core Xeon VM whose PyTorch uses AMX fine; built without them
+      no_amx="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+      export CFLAGS="${CFLAGS:-} $no_amx" CXXFLAGS="${CXXFLAGS:-} $no_amx"
+    fi
     CMAKE_ARGS="-DLLAVA_BUILD=OFF ${CMAKE_ARGS:-}" "${pip[@]}" install -q --no-deps -r requirements/lock-llamacpp.txt
     "$venv/bin/python" requirements/check_lock.py requirements/lock-llamacpp.txt
     echo "llama.cpp's server installed in $venv"
