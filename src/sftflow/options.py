@@ -125,7 +125,8 @@ class TrainOptions:
     trained_tokens_head: bool | None = opt(None, "Project only trained positions through the LM head (default: "
                                            "on with speedups; TRL already does it on CUDA).")
     cpu_threads: int | None = opt(None, "Torch threads of a training process on CPU (default, with speedups: torch's "
-                                  "own, fewer where other processes keep cores busy when training starts).", at_least=1)
+                                  "own, fewer where other processes keep cores busy when training starts); at most this machine's "
+                                  "cores.", at_least=1, at_most=4096)
 
 
 @dataclass

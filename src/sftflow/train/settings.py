@@ -74,7 +74,8 @@ def resolve(config, machine: Machine, lengths: list[int], out: Path, resume_step
     plan = training_plan(config, machine.cuda, adapted)  # the one memory plan of this run
     sft, choices = speed.choose(config.train, frozenset(config.sft), adapted.sft, adapted.model, machine.cuda,
                                 lengths, plan)
-    threads, thread_choices = speed.cpu_threads(config.train, machine.cuda, machine.world_size)
+    threads, thread_choices = speed.cpu_threads(config.train, machine.cuda, machine.world_size,
+                                                        config.where)
     if machine.main:
         out.mkdir(parents=True, exist_ok=True)
     sft, callbacks = trackers.prepare(tracker_names, sft, out, resume_step, machine.main)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sftflow.data.prepare import p95
 from sftflow.device import memory_capacity
+from sftflow.errors import UserError
 from sftflow.settings import trl_defaults
 
 MEMORY_SHARE = 0.8  # leave room for the allocator and long rows
@@ -132,7 +133,8 @@ def _largest_fitting(plan, per_device: int) -> tuple[int, str]:
     return 1, f"the memory plan does not fit even 1 row per micro-batch on {name}"
 
 
-def cpu_threads(options, has_cuda: bool, world_size: int) -> tuple[int | None, list[Choice]]:
+def cpu_threads(options, has_cuda: bool, world_size: int, where: str | None = None
+                ) -> tuple[int | None, list[Choice]]:
     """Torch's thread count for one training process on CPU, and the choice to print (None, []: torch's own).
     `train.cpu_threads` decides when set. Otherwise, measured on 2 cores with another PyTorch process running
     (bench/shared_cpu.py): a step took 3.0x its quiet time with 2 threads and 1.8x with 1; on a quiet machine 1 thread
@@ -142,6 +144,10 @@ def cpu_threads(options, has_cuda: bool, world_size: int) -> tuple[int | None, l
     if has_cuda or world_size > 1:  # launched processes are given their threads by the launcher
         return None, []
     if options.cpu_threads:
+        cores = os.cpu_count() or 1
+        if options.cpu_threads > cores:  # more threads than cores only take turns on them
+            raise UserError(f"train.cpu_threads: {options.cpu_threads} is more than this machine's {cores} cores",
+                            where)
         return options.cpu_threads, [Choice(f"torch threads: {options.cpu_threads}", "train.cpu_threads")]
     if options.speedups == "off" or "OMP_NUM_THREADS" in os.environ:
         return None, []

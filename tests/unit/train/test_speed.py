@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from sftflow.config import load_config
+from sftflow.errors import UserError
 from sftflow.memory.fit import training_plan
 from sftflow.train import speed
 
@@ -145,6 +146,8 @@ def test_cpu_threads_leave_busy_cores_to_other_processes(make_config, monkeypatc
     assert speed.cpu_threads(config.train, False, 2) == (None, [])  # launched processes
     assert speed.cpu_threads(load_config(make_config(train={"speedups": "off"})).train, False, 1) == (None, [])
     assert speed.cpu_threads(load_config(make_config(train={"cpu_threads": 2})).train, False, 1)[0] == 2
+    with pytest.raises(UserError, match="train.cpu_threads: 3 is more than this machine's 2 cores"):
+        speed.cpu_threads(load_config(make_config(train={"cpu_threads": 3})).train, False, 1)
     monkeypatch.setenv("OMP_NUM_THREADS", "2")
     assert speed.cpu_threads(config.train, False, 1) == (None, [])  # the user's choice
     monkeypatch.delenv("OMP_NUM_THREADS")
