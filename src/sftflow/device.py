@@ -157,12 +157,16 @@ def busy_cores(sample_seconds: float = 0.5, stat: str = "/proc/stat", sleep=None
     return (os.cpu_count() or 1) * (total - idle) / total
 
 
-def training_threads(cores: int, busy: float | None, environ=os.environ) -> tuple[int | None, str]:
+def training_threads(cores: int, busy=busy_cores, environ=os.environ) -> tuple[int | None, str]:
     """(torch threads, why) for a CPU training process: one per core that other processes leave free, where they
     keep at least one core busy. None: keep torch's choice (a quiet machine, or the user set OMP_NUM_THREADS).
-    A thread whose core is taken stalls each parallel region until the scheduler gives it a turn, and every
-    other thread waits for it (bench/shared_cpu.py)."""
-    if "OMP_NUM_THREADS" in environ or busy is None or busy < 0.75 or cores < 2:
+    `busy` samples the busy cores (None: unreadable); it is not called when the user chose. A thread whose core is
+    taken stalls each parallel region until the scheduler gives it a turn, and every other thread waits for it
+    (bench/shared_cpu.py)."""
+    if "OMP_NUM_THREADS" in environ or cores < 2:
+        return None, ""
+    busy = busy()
+    if busy is None or busy < 0.75:
         return None, ""
     threads = max(1, cores - round(busy))
     if threads >= cores:

@@ -95,11 +95,12 @@ def test_busy_cores_reads_the_busy_share_of_the_machine(tmp_path, monkeypatch):
 
 
 def test_training_threads_leave_the_busy_cores_to_their_owners():
-    assert device.training_threads(2, 1.0, environ={})[0] == 1
-    assert device.training_threads(4, 1.2, environ={})[0] == 3
-    assert device.training_threads(2, 2.0, environ={})[0] == 1  # never fewer than one
-    assert device.training_threads(2, 0.3, environ={}) == (None, "")  # a quiet machine: torch's own choice
-    assert device.training_threads(2, 1.0, environ={"OMP_NUM_THREADS": "2"}) == (None, "")  # the user chose
-    assert device.training_threads(1, 1.0, environ={}) == (None, "")
-    assert device.training_threads(2, None, environ={}) == (None, "")
-    assert "1 of 2 cores" in device.training_threads(2, 1.0, environ={})[1]
+    assert device.training_threads(2, lambda: 1.0, environ={})[0] == 1
+    assert device.training_threads(4, lambda: 1.2, environ={})[0] == 3
+    assert device.training_threads(2, lambda: 2.0, environ={})[0] == 1  # never fewer than one
+    assert device.training_threads(2, lambda: 0.3, environ={}) == (None, "")  # a quiet machine: torch's own choice
+    assert device.training_threads(2, lambda: 1.0, environ={"OMP_NUM_THREADS": "2"}) == (None, "")  # the user chose
+    assert device.training_threads(2, lambda: 1 / 0, environ={"OMP_NUM_THREADS": "2"}) == (None, "")  # not sampled
+    assert device.training_threads(1, lambda: 1.0, environ={}) == (None, "")
+    assert device.training_threads(2, lambda: None, environ={}) == (None, "")
+    assert "1 of 2 cores" in device.training_threads(2, lambda: 1.0, environ={})[1]

@@ -149,9 +149,9 @@ def cpu_threads(options, has_cuda: bool, world_size: int, where: str | None = No
             raise UserError(f"train.cpu_threads: {options.cpu_threads} is more than this machine's {cores} cores",
                             where)
         return options.cpu_threads, [Choice(f"torch threads: {options.cpu_threads}", "train.cpu_threads")]
-    if options.speedups == "off" or "OMP_NUM_THREADS" in os.environ:
+    if options.speedups == "off":
         return None, []
-    threads, why = training_threads(os.cpu_count() or 1, busy_cores(0.25))
+    threads, why = training_threads(os.cpu_count() or 1, lambda: busy_cores(0.25))
     return threads, [Choice(f"torch threads: {threads}", why)] if threads else []
 
 
