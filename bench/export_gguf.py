@@ -26,7 +26,8 @@ from sftflow.data.prepare import load_splits
 from sftflow.data.templates import load_templates
 from sftflow.data.tokenize import prompt_ids
 from sftflow.export.gguf import file_name
-from sftflow.export.run import EXPORT_MANIFEST, export
+from sftflow.export.run import EXPORT_MANIFEST
+from sftflow.export.run import run as export
 
 
 def eval_prompts(config, tokenizer) -> tuple[list[dict], list[list[int]]]:
@@ -64,7 +65,7 @@ def main() -> None:
     run_dir, folder = Path(args.run_dir).resolve(), Path(args.gguf).resolve()
     kinds = tuple(args.types.split(","))
     if not all((folder / file_name(kind)).is_file() for kind in kinds):
-        export(str(run_dir), "gguf", folder, kinds)
+        export(None, run_dir, kind="gguf", out=folder, types=kinds)
     merged = Path(json.loads((folder / EXPORT_MANIFEST).read_text())["model"])
     config = load_config(run_dir / "config.yaml")
     tokenizer = AutoTokenizer.from_pretrained(merged)

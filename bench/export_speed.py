@@ -25,7 +25,7 @@ from pathlib import Path
 from sftflow.config import load_config
 from sftflow.data.prepare import load_splits
 from sftflow.data.templates import load_templates
-from sftflow.export.run import export
+from sftflow.export.run import run as export
 from sftflow.export.serve import serving
 from sftflow.serve.launch import free_port, start_server
 
@@ -98,7 +98,7 @@ def main() -> None:
     run_dir, web = Path(args.run_dir).resolve(), Path(args.web).resolve()
     if not (web / "page.json").is_file():
         started = time.perf_counter()
-        export(str(run_dir), "browser", web)
+        export(None, run_dir, kind="browser", out=web)
         print(f"[bench] browser build exported in {time.perf_counter() - started:.0f} s")
     rows, conversations = test_rows(run_dir, args.prompts)
     model_mb = (web / "models/model/onnx/model.onnx").stat().st_size / 1e6

@@ -27,4 +27,4 @@ def plan(config_path: str, gpu: str) -> dict:
     from sftflow.config import load_config
     from sftflow.plan.run import run
 
-    return run(load_config(config_path), [gpu])
+    return run(load_config(config_path), gpus=[gpu])

@@ -14,18 +14,18 @@ OS_ERROR_TEXT = re.compile(r"\(os error \d+\)")
 EPILOG = "Any other --key value pair overrides that key of the config file (sections: --eval.batch_size 8)."
 VERBS = {
     "run": "sftflow.commands.run",
-    "train": "sftflow.train.command",
-    "eval": "sftflow.eval.command",
-    "plan": "sftflow.plan.command",
-    "merge": "sftflow.merge.command",
-    "report": "sftflow.report.command",
-    "data": "sftflow.data.command",
+    "train": "sftflow.commands.train",
+    "eval": "sftflow.commands.eval",
+    "plan": "sftflow.commands.plan",
+    "merge": "sftflow.commands.merge",
+    "report": "sftflow.commands.report",
+    "data": "sftflow.commands.data",
     "config": "sftflow.commands.config",
-    "serve": "sftflow.serve.command",
-    "chat": "sftflow.chat.command",
-    "demo": "sftflow.demo.command",
-    "sweep": "sftflow.sweep.command",
-    "export": "sftflow.export.run",
+    "serve": "sftflow.commands.serve",
+    "chat": "sftflow.commands.chat",
+    "demo": "sftflow.commands.demo",
+    "sweep": "sftflow.commands.sweep",
+    "export": "sftflow.commands.export",
 }
 
 

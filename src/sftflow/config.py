@@ -72,6 +72,13 @@ class Config:
         name = self.sft.get("output_dir") or f"runs/{self.path.stem if self.path else 'run'}"
         return Path(name).expanduser().resolve()
 
+    def at(self, run_dir: Path | str | None) -> "Config":
+        """This config with its run directory set to `run_dir` (as `--output_dir` would); itself when None."""
+        if run_dir is None:
+            return self
+        return dataclasses.replace(self, sft={**self.sft, "output_dir": str(run_dir)},
+                                   overridden=(*self.overridden, "output_dir"))
+
     @property
     def model_name(self) -> str | None:
         """model_name_or_path as written (a Hub name or a path; sftflow.models.reference resolves it)."""

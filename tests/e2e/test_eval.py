@@ -25,7 +25,7 @@ def test_eval_compares_models_and_writes_results(make_config, tiny_model_dir, tm
 
 def test_training_with_evaluation_marks_best_checkpoint_and_plots(make_config, tmp_path):
     from sftflow.config import load_config
-    from sftflow.train.run import run
+    from sftflow.flows import train as run
 
     config = load_config(make_config(max_steps=8, save_steps=2, eval_strategy="steps", eval_steps=2,
                                      eval={"metric": "sql_execution", "during_training": True,
@@ -46,7 +46,7 @@ def test_training_with_evaluation_marks_best_checkpoint_and_plots(make_config, t
 
 def test_early_stopping_on_a_task_metric(make_config):
     from sftflow.config import load_config
-    from sftflow.train.run import run
+    from sftflow.flows import train as run
 
     # a random tiny model scores 0 every time: the metric never improves, so patience 1 stops at the 2nd eval
     config = load_config(make_config(max_steps=20, save_steps=2, eval_strategy="steps", eval_steps=2,

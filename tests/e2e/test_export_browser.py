@@ -16,7 +16,7 @@ from sftflow.config import load_config
 from sftflow.data.templates import load_templates
 from sftflow.data.tokenize import prompt_ids
 from sftflow.export.browser import WEB
-from sftflow.export.run import export
+from sftflow.export.run import run as export_stage
 from sftflow.export.serve import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -43,8 +43,8 @@ def config_path(tmp_path_factory, tiny_model_dir, sql_data_dir) -> Path:
 
 @pytest.fixture(scope="module")
 def build(tmp_path_factory, tiny_model_dir, config_path) -> Path:
-    return export(str(tiny_model_dir), "browser", tmp_path_factory.mktemp("export") / "web",
-                  config_path=str(config_path))
+    return export_stage(load_config(config_path), tiny_model_dir, kind="browser",
+                        out=tmp_path_factory.mktemp("export") / "web")
 
 
 @pytest.fixture(scope="module")

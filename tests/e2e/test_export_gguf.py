@@ -9,7 +9,7 @@ import json
 import pytest
 
 from sftflow.errors import UserError
-from sftflow.export.run import export
+from sftflow.export.run import run as export_stage
 
 pytestmark = pytest.mark.slow
 
@@ -20,7 +20,7 @@ def test_gguf_round_trip_on_the_tiny_model(tiny_smollm_dir, sql_rows, tmp_path):
 
     from sftflow.data.tokenize import chat_ids
 
-    out = export(str(tiny_smollm_dir), "gguf", tmp_path / "gguf", ("f32", "q8_0"))
+    out = export_stage(None, tiny_smollm_dir, kind="gguf", out=tmp_path / "gguf", types=("f32", "q8_0"))
     assert sorted(p.name for p in out.iterdir()) == ["Modelfile", "export.json", "model-f32.gguf", "model-q8_0.gguf"]
     checks = {c["type"]: c for c in json.loads((out / "export.json").read_text())["checks"]}
     assert checks["f32"]["max_abs_diff"] <= 1e-4 and checks["q8_0"]["passed"]
@@ -45,5 +45,5 @@ def test_gguf_round_trip_on_the_tiny_model(tiny_smollm_dir, sql_rows, tmp_path):
 
 def test_a_tokenizer_the_converter_does_not_know_is_a_user_error(tiny_model_dir, tmp_path):
     with pytest.raises(UserError, match="does not know this model's tokenizer"):
-        export(str(tiny_model_dir), "gguf", tmp_path / "gguf", ("f32",))
+        export_stage(None, tiny_model_dir, kind="gguf", out=tmp_path / "gguf", types=("f32",))
     assert list(tmp_path.iterdir()) == []  # neither the folder nor its .partial is left

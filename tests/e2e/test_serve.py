@@ -290,3 +290,28 @@ def test_a_client_that_goes_away_frees_its_place_at_once(tiny_model_dir):
             time.sleep(0.05)
         status, answer = call(one, "/v1/completions", {"model": "tiny", "prompt": "FROM", "max_tokens": 2})
         assert status == 200 and answer["usage"]["completion_tokens"] >= 1
+
+
+def test_serve_with_chat_runs_the_ui_against_the_live_server_then_stops_both(tiny_model_dir, monkeypatch, capsys):
+    """sftflow.flows.serve(chat=True) (`sftflow serve --chat`): the chat UI is launched with the server's address,
+    name and key while the server answers; when the UI returns, the server is stopped and the exit status is 0."""
+    from sftflow import flows
+    from sftflow.config import load_config
+
+    seen = {}
+
+    def ui(settings, block):
+        seen["block"] = block
+        seen["settings"] = settings
+        seen["answer"] = http_json(settings.base_url + "/chat/completions", chat(model="tiny", max_tokens=2), KEY)
+
+    monkeypatch.setattr("sftflow.chat.ui.launch_ui", ui)
+    config = load_config(None, {"serve.port": str(free_port()), "serve.served_model_name": "tiny"})
+    assert flows.serve(config, tiny_model_dir, chat=True, api_key=KEY, backend="transformers") == 0
+    status, answer = seen["answer"]
+    assert status == 200 and answer["choices"][0]["message"]["role"] == "assistant"
+    assert seen["block"] and seen["settings"].model == "tiny" and seen["settings"].api_key == KEY
+    out = capsys.readouterr().out
+    assert "serving 'tiny'" in out and "chat UI and server stopped" in out
+    with pytest.raises(OSError):  # the server is gone
+        urllib.request.urlopen(seen["settings"].base_url + "/models", timeout=5)

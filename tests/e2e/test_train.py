@@ -11,7 +11,7 @@ import pytest
 from safetensors.torch import load_file
 
 from sftflow.config import load_config
-from sftflow.train.run import run
+from sftflow.flows import train as run
 
 CHECKPOINT_FILES = {"adapter_config.json", "adapter_model.safetensors", "chat_template.jinja", "README.md",
                     "optimizer.pt", "rng_state.pth", "scheduler.pt", "tokenizer.json", "tokenizer_config.json",

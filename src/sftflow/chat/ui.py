@@ -204,9 +204,10 @@ def launch_ui(settings: ChatSettings, block: bool = True):
     return app, local_url
 
 
-def run(config, base_url: str | None = None, api_key: str | None = None, model: str | None = None,
+def run(config, run_dir=None, *, base_url: str | None = None, api_key: str | None = None, model: str | None = None,
         share: bool | None = None) -> None:
-    """`sftflow chat CONFIG` and `mode: interact`: serve the UI until interrupted."""
+    """The chat stage (`sftflow chat CONFIG`, `mode: interact`): serve the UI until interrupted. `run_dir` is not
+    read: the UI talks to an endpoint (sftflow.flows.serve starts one for a run directory)."""
     settings = chat_settings(config, base_url, api_key, model)
     if share is not None:
         settings.share = share

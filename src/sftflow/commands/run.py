@@ -3,7 +3,7 @@
 from importlib import import_module
 
 HELP = "do what the file's `mode` says (train / evaluate / interact)"
-MODES = {"train": "sftflow.train.command", "evaluate": "sftflow.eval.command", "interact": "sftflow.chat.command"}
+MODES = {"train": "sftflow.commands.train", "evaluate": "sftflow.commands.eval", "interact": "sftflow.commands.chat"}
 
 
 def add_arguments(parser) -> None:

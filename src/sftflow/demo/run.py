@@ -90,7 +90,7 @@ def run(out: Path | None = None, overrides: dict | None = None, recipe: str = "q
     from sftflow.config import load_config
     from sftflow.demo import devset, sql_data, sql_wide
     from sftflow.device import cpu_bf16
-    from sftflow.train import run as train_stage
+    from sftflow.flows import train
 
     chosen = RECIPES[recipe]
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -104,7 +104,7 @@ def run(out: Path | None = None, overrides: dict | None = None, recipe: str = "q
     settings = {"model_name_or_path": str(model), "output_dir": str(out / "run"), **(overrides or {})}
     recipe_yaml = examples_dir() / "text_to_sql" / chosen.config
     config = load_config(recipe_yaml, {"dataset_name": str(out / "data"), **settings})
-    run_dir = train_stage.run(config)
+    run_dir = train(config)
     generated = compare(config, [str(model), str(run_dir)], run_dir / "eval", "held-out generated examples "
                         "(the same generator and schemas as the training rows)")
     dev = compare(load_config(recipe_yaml, {**dev_settings(out / "dev"), **settings}), [str(model), str(run_dir)],

@@ -20,12 +20,14 @@ from sftflow.settings import setting
 ANSWERS_PARTIAL = "answers.partial.jsonl"
 
 
-def run(config, models: list[str] | None = None) -> list[dict]:
-    """Evaluate each model (run dir, adapter, model folder or Hub id) on the configured split.
+def run(config, run_dir: Path | None = None, *, models: list[str] | None = None) -> list[dict]:
+    """The eval stage: evaluate each model (run dir, adapter, model folder or Hub id; default: the run directory)
+    on the configured split; answers and scores go to `run_dir`/eval (default: the config's run directory).
 
     With `eval.retention` (another config: general-task data + metric) the same models are scored
     on it too, and the change against the first model (the base) is reported: the forgetting check.
     """
+    config = config.at(run_dir)
     models = models or [config.workflow.evaluate_vllm_model_name_or_path or str(config.output_dir())]
     retention = _retention_config(config)
     results = evaluate(config, models, config.output_dir() / "eval")

@@ -18,11 +18,12 @@ def read_recipe(path: str | Path) -> dict | None:
     return data if isinstance(data, dict) and "merge_method" in data else None
 
 
-def run(config) -> Path:
-    """Merge the adapter named by peft_peft_model_path (else the config's run directory) into its base
-    (peft_base_model_path, else the adapter's own); returns the merged model folder."""
+def run(config, run_dir: Path | None = None) -> Path:
+    """Merge the adapter named by peft_peft_model_path (else the run directory: `run_dir`, by default the config's)
+    into its base (peft_base_model_path, else the adapter's own); returns the merged model folder."""
     from sftflow.models.lora_merge import merge_adapter
 
+    config = config.at(run_dir)
     adapter = adapter_path(config)
     base = config.workflow.peft_base_model_path
     if base:
@@ -64,9 +65,9 @@ def output_path(config, adapter: Path) -> Path:
     return config.output_dir() / "merged"
 
 
-def run_recipe(path: str | Path, overwrite: bool, recipe: dict | None = None) -> Path:
+def run_recipe(path: str | Path, overwrite: bool, recipe: dict | None = None) -> tuple[Path, dict]:
     """Merge models as the recipe (read from `path` unless given) says (see sftflow.merge.recipes); returns the
-    merged model folder."""
+    merged model folder and the recipe (its `evaluate:` tasks are run by sftflow.flows.merge_recipe)."""
     from sftflow.merge.recipes import check_recipe, load_recipe, merge_models
 
     path = Path(path)
@@ -74,23 +75,4 @@ def run_recipe(path: str | Path, overwrite: bool, recipe: dict | None = None) ->
     check_recipe(recipe, str(path))
     out = Path(recipe.get("output_dir") or f"runs/{path.stem}").expanduser().resolve()
     merge_models(recipe, out, overwrite, str(path), path.parent)
-    if recipe.get("evaluate"):
-        capability_check(recipe, path, out)
-    return out
-
-
-def capability_check(recipe: dict, path: Path, out: Path) -> None:
-    """Every input model and the merged one on each listed task config: what the merge kept of each skill."""
-    from sftflow.config import load_config
-    from sftflow.eval.run import run as evaluate
-    from sftflow.paths import resolve_local
-
-    inputs = [str(resolve_local(str(entry["model"]), path.parent) or entry["model"]) for entry in recipe["models"]]
-    for name in recipe["evaluate"]:
-        task = resolve_local(name, path.parent)
-        if task is None or not task.is_file():
-            raise UserError(f"evaluate: task config not found: {name}", str(path))
-        print(f"\n[sftflow] capability check on {task.name}:")
-        results = out.parent / f"{out.name}-capability" / task.stem  # beside the model, not inside it
-        evaluate(load_config(task, {"output_dir": str(results)}), [*inputs, str(out)])
-
+    return out, recipe

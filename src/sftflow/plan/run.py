@@ -1,6 +1,8 @@
 """The plan stage: `sftflow plan CONFIG --gpu A5000 ...` prints the memory breakdown, the verdict per GPU and,
 when it does not fit, the cheapest changes that make it fit (sftflow.memory.fit gives `train` the same check)."""
 
+from pathlib import Path
+
 from sftflow.errors import UserError
 from sftflow.memory.estimate import GIB, MemoryEstimate, estimate, plan_inputs
 from sftflow.memory.fit import settings_text
@@ -12,8 +14,10 @@ DEFAULT_GPUS = ("24GB", "40GB", "80GB")
 TIGHT = 0.9  # above this share of the GPU, allocator fragmentation and long rows can still run out
 
 
-def run(config, gpus: list[str], num_processes: int = 1, strategy: str | None = None) -> dict:
-    """Print the plan for each GPU (default: this machine's GPU, else 24/40/80 GB) and return it as a dict.
+def run(config, run_dir: Path | None = None, *, gpus: list[str] = (), num_processes: int = 1,
+        strategy: str | None = None) -> dict:
+    """The plan stage: print the plan for each GPU (default: this machine's GPU, else 24/40/80 GB) and return it as
+    a dict. `run_dir` is not read: the plan is made from the config before anything is written.
 
     strategy: ddp (also 'single'), fsdp, zero1, zero2, zero3, or *-offload; None reads the config's
     `fsdp` / `deepspeed` keys (ddp when neither is set)."""

@@ -24,8 +24,9 @@ UPTURN_TOLERANCE = 0.02
 SIZE_INCHES, DPI = (12, 8), 100  # 1200x800 pixels
 
 
-def run(run_dir: Path) -> dict:
-    """Write report.png, report.html and summary.txt into run_dir and return the summary.
+def run(config, run_dir: Path | None = None) -> dict:
+    """The report stage: write report.png, report.html and summary.txt into the run directory (`run_dir`, else
+    the config's; `config` may be None when `run_dir` is given) and return the summary.
 
     Summary keys: run_dir, run_name, base_model, status, steps, epochs, train_loss_first, train_loss_last,
     train_loss_min, train_loss_min_step, eval_loss_min, eval_loss_min_step, eval_loss_last (eval_* are None
@@ -34,7 +35,7 @@ def run(run_dir: Path) -> dict:
     minimum when the loss later rose more than 2% above it, else None), eval_rise_pct (largest rise after
     the minimum, in percent, or None), train_runtime_s (or None), files (paths of the three files written).
     """
-    run_dir = Path(run_dir)
+    run_dir = Path(run_dir) if run_dir is not None else config.output_dir()
     manifest, history = _load(run_dir)
     summary = summarize(run_dir, manifest, history)
     png = _plot(summary, history)

@@ -344,22 +344,22 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def run(target: str, options, api_key: str | None, backend: str, where: str, chat_config=None) -> int:
-    """`sftflow serve`: serve until Ctrl-C or SIGTERM (exit 0); the server dying is an error (exit 2).
-    With `chat_config` (`--chat`), the chat UI for that config runs against the server until Ctrl-C."""
+def run(config, run_dir, *, api_key: str | None = None, backend: str = "auto", while_serving=None) -> int:
+    """The serve stage (`sftflow serve`): serve `run_dir` (a run directory, adapter, model folder, .gguf file or
+    Hub id) with the config's serve: section until Ctrl-C or SIGTERM (exit 0); the server dying is an error (exit
+    2). `while_serving(server)`, when given, runs while the server is up (sftflow.flows.serve: the chat UI), and
+    its return stops the server."""
+    options, where = config.serve, config.where if config.path else ""
     api_key = api_key or os.environ.get(options.api_key_env) or None
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        with start_server(target, host=options.host, port=options.port, name=options.served_model_name,
+        with start_server(str(run_dir), host=options.host, port=options.port, name=options.served_model_name,
                           api_key=api_key, backend=backend, where=where, max_model_len=options.max_model_len,
                           kv_cache_gib=options.kv_cache_gib, vllm_args=options.vllm_args,
                           databases=options.databases) as server:
             print(ready_message(server, options.api_key_env), flush=True)
-            if chat_config is not None:
-                from sftflow.chat.ui import chat_settings, launch_ui
-
-                launch_ui(chat_settings(chat_config, server.base_url, server.api_key, server.name), block=True)
-                print("[sftflow] chat UI and server stopped")
+            if while_serving is not None:
+                while_serving(server)
                 return 0
             code = server.process.wait()
             raise UserError(f"the server stopped (status {code}); last lines of its log {server.log_path}:\n"

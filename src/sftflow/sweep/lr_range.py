@@ -78,7 +78,7 @@ def suggest(points: list[tuple[float, float]]) -> dict:
 
 def range_test(config, config_path: str, root: Path, low: float, high: float, steps: int,
                overrides: dict[str, str]) -> dict:
-    from sftflow.train.run import run as train
+    from sftflow.flows import train
 
     out = root.with_name(f"{root.name}-{time.strftime('%Y%m%d-%H%M%S')}")
     settings = {**overrides, "output_dir": str(out), "max_steps": str(steps), "learning_rate": str(high),
@@ -87,7 +87,7 @@ def range_test(config, config_path: str, root: Path, low: float, high: float, st
     trial = load_config(config_path, settings)
     test = callback(schedule(low, high, steps), steps)
     print(f"[sftflow] LR range test: {steps} steps, rate {low:.1e} -> {high:.1e} (exponential), in {out}")
-    train(trial, extra_callbacks=[test])
+    train(trial, callbacks=[test])
     result = suggest(test.points)
     result.update(low=low, high=high, steps=steps, configured=config.sft.get("learning_rate"))
     rd.write_json(out / "lr_range.json", result)

@@ -20,7 +20,6 @@ from sftflow.data.sources import fingerprint
 from sftflow.errors import UserError
 from sftflow.models.loading import load, tokenizer_for
 from sftflow.models.lora_merge import full_model
-from sftflow.report.run import run as report
 from sftflow.settings import setting
 from sftflow.train import cpu_fsdp, speed, trackers
 from sftflow.train.launch import LAUNCH_MODE, LAUNCHED, LaunchOptions, before_launch
@@ -29,18 +28,20 @@ from sftflow.train.peft_setup import peft_config, total_steps
 from sftflow.train.settings import Machine, resolve
 
 
-def run(config, launch: LaunchOptions | None = None, train_args: list[str] | None = None,
-        extra_callbacks: list = ()) -> Path:
-    """Train as the config says (in worker processes when `launch` asks for several); returns the run directory.
-    `extra_callbacks`: more Trainer callbacks from the caller (the sweep's range test sets each step's rate).
+def run(config, run_dir: Path | None = None, *, launch: LaunchOptions | None = None,
+        train_args: list[str] | None = None, callbacks: list = ()) -> Path:
+    """The train stage: train as the config says into `run_dir` (default: the config's output_dir), in worker
+    processes when `launch` asks for several; returns the run directory (sftflow.flows.train reports on it).
+    `callbacks`: more Trainer callbacks from the caller (the sweep's range test sets each step's rate).
     The output folder is locked for the whole run (workers of a launch run under their launcher's lock)."""
+    config = config.at(run_dir)
     if os.environ.get(LAUNCHED) == "1":
-        return _run(config, launch, train_args, extra_callbacks)
+        return _run(config, launch, train_args, callbacks)
     with rd.output_lock(config.output_dir(), config.where):
-        return _run(config, launch, train_args, extra_callbacks)
+        return _run(config, launch, train_args, callbacks)
 
 
-def _run(config, launch: LaunchOptions | None, train_args: list[str] | None, extra_callbacks) -> Path:
+def _run(config, launch: LaunchOptions | None, train_args: list[str] | None, callbacks) -> Path:
     out = config.output_dir()
     splits = load_splits(config)
     if "train" not in splits:
@@ -75,13 +76,13 @@ def _run(config, launch: LaunchOptions | None, train_args: list[str] | None, ext
         rd.update_manifest(out, train_dtype=settings.train_dtype)  # after CPU adjustments
     with speed.torch_threads(settings.cpu_threads):
         trainer = _train(config, settings, model_path, tokenizer, tokenized, (splits, templates), out, resume,
-                         extra_callbacks, machine)
+                         callbacks, machine)
     finish(trainer, out)
     return out
 
 
 def _train(config, settings, model_path: str, tokenizer, tokenized: dict, data: tuple, out: Path,
-           resume: Path | None, extra_callbacks, machine):
+           resume: Path | None, callbacks, machine):
     """Load the model and train it; a failure from here on is the run's: the manifest says so, and a retry may
     start over. `data`: (splits, templates)."""
     splits, templates = data
@@ -90,7 +91,7 @@ def _train(config, settings, model_path: str, tokenizer, tokenized: dict, data: 
         model = load(model_path, "train", where=config.where, model_class=config.workflow.model_class,
                      kwargs=settings.load_kwargs)
         callbacks = [*training_callbacks(config, splits, templates, tokenizer, args, out, settings.tracker_callbacks),
-                     *extra_callbacks]
+                     *callbacks]
         peft = peft_config(settings.model, config.train, total_steps(args, len(tokenized["train"])), config.where)
         tokenized = speed.padding_free_inputs(tokenized, args)
         trainer = build_trainer(model, args, tokenizer, tokenized, peft, callbacks)
@@ -257,9 +258,6 @@ def finish(trainer, out: Path) -> None:
                        best_checkpoint=best or (str(last) if last else None),
                        best_metric=trainer.state.best_metric, global_step=trainer.state.global_step,
                        final_train_loss=losses[-1] if losses else None)
-    files = report(out)["files"]
-    print(f"[sftflow] loss curves: {files[0]}")
-    print(f"[sftflow] run directory: {out}")
     print(json.dumps({"final_model": str(final), "global_step": trainer.state.global_step}, indent=None))
 
 

@@ -38,7 +38,7 @@ def test_dev_settings_read_the_schema_from_each_database(tmp_path):
 def test_the_command_offers_every_recipe_and_only_those():
     import argparse
 
-    from sftflow.demo.command import add_arguments
+    from sftflow.commands.demo import add_arguments
 
     parser = argparse.ArgumentParser()
     add_arguments(parser)

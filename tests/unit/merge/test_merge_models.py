@@ -158,5 +158,5 @@ def test_run_recipe_reads_paths_next_to_the_recipe(tiny_pair, tmp_path, monkeypa
                                     {"model": "b"}], "parameters": {"t": 1.0}, "output_dir": "merged"}))
     monkeypatch.chdir(tmp_path)
     assert read_recipe(path) and read_recipe(tmp_path / "missing.yml") is None
-    assert run_recipe(path, overwrite=False) == tmp_path / "merged"
+    assert run_recipe(path, overwrite=False)[0] == tmp_path / "merged"
     assert max_diff(weights(tmp_path / "merged"), weights(b)) < 1e-6

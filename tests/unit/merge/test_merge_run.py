@@ -50,7 +50,7 @@ def test_capability_check_names_a_missing_task_config(tmp_path):
     import pytest
 
     from sftflow.errors import UserError
-    from sftflow.merge.run import capability_check
+    from sftflow.flows import capability_check
 
     recipe = {"models": [{"model": "org/a"}], "evaluate": ["missing-task.yaml"]}
     with pytest.raises(UserError, match="evaluate: task config not found: missing-task.yaml"):

@@ -41,8 +41,8 @@ def test_gemma_4b_qlora_r32_with_checkpointing_fits_on_24gb():
 
 
 def test_run_prints_both_verdicts(capsys):
-    fits = run(load_config(QLORA), ["A5000"])
-    fails = run(load_config(QLORA, FULL_FT), ["A5000", "H100"])
+    fits = run(load_config(QLORA), gpus=["A5000"])
+    fails = run(load_config(QLORA, FULL_FT), gpus=["A5000", "H100"])
     printed = capsys.readouterr().out
     assert "fits on A5000" in printed and "does NOT fit on A5000" in printed
     assert fits["gpus"][0]["fits"] and not fails["gpus"][0]["fits"] and fails["gpus"][1]["fits"]
@@ -157,4 +157,4 @@ def test_unknown_gpu_and_strategy_are_user_errors():
         gpu_memory("a500")
     assert gpu_memory("24GB") == 24 * GIB and gpu_memory("h100") == gpu_memory("H100")
     with pytest.raises(UserError, match="unknown strategy"):
-        run(load_config(QLORA), ["A5000"], strategy="zero4")
+        run(load_config(QLORA), gpus=["A5000"], strategy="zero4")

@@ -57,7 +57,7 @@ def png_size(path: Path) -> tuple[int, int]:
 
 def test_overfitting_run_writes_three_files(tmp_path):
     run_dir = make_run(tmp_path, OVERFIT, {"best_checkpoint": "/x/run/checkpoint-20", "best_metric": 1.0})
-    summary = run(run_dir)
+    summary = run(None, run_dir)
     png, page, text = run_dir / "report.png", run_dir / "report.html", run_dir / "summary.txt"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = png_size(png)
@@ -77,7 +77,7 @@ def test_overfitting_run_writes_three_files(tmp_path):
 
 
 def test_training_loss_numbers(tmp_path):
-    summary = run(make_run(tmp_path, OVERFIT))
+    summary = run(None, make_run(tmp_path, OVERFIT))
     losses = [e["loss"] for e in training_entries()]
     assert summary["train_loss_first"] == losses[0] and summary["train_loss_last"] == losses[-1]
     assert summary["train_loss_min"] == min(losses)
@@ -85,20 +85,20 @@ def test_training_loss_numbers(tmp_path):
 
 def test_small_rise_is_not_overfitting(tmp_path):
     flat = {5: 1.6, 10: 1.2, 20: 1.00, 30: 1.01, 40: 1.015}  # +1.5%: noise
-    summary = run(make_run(tmp_path, flat))
+    summary = run(None, make_run(tmp_path, flat))
     assert summary["overfit_after_step"] is None
     assert "no sign of overfitting" in (tmp_path / "run-demo" / "summary.txt").read_text()
 
 
 def test_best_checkpoint_falls_back_to_validation_minimum_on_disk(tmp_path):
     # no best_metric: the Trainer tracked nothing, so the manifest's 'best' is merely the last checkpoint
-    summary = run(make_run(tmp_path, OVERFIT))
+    summary = run(None, make_run(tmp_path, OVERFIT))
     assert summary["best_checkpoint"] == "checkpoint-20"
 
 
 def test_run_without_validation_loss(tmp_path):
     run_dir = make_run(tmp_path)
-    summary = run(run_dir)
+    summary = run(None, run_dir)
     assert summary["eval_loss_min"] is None and summary["overfit_after_step"] is None
     assert summary["best_checkpoint"] == f"checkpoint-{STEPS}" and summary["best_eval_loss"] is None
     assert "no validation loss logged" in (run_dir / "summary.txt").read_text()
@@ -108,7 +108,7 @@ def test_run_without_validation_loss(tmp_path):
 
 def test_html_escapes_text(tmp_path):
     run_dir = make_run(tmp_path, OVERFIT, {"base_model": "<script>alert(1)</script>"})
-    run(run_dir)
+    run(None, run_dir)
     page = (run_dir / "report.html").read_text()
     assert "<script>" not in page and "&lt;script&gt;" in page
 
@@ -117,13 +117,13 @@ def test_missing_log_history_is_a_user_error(tmp_path):
     run_dir = make_run(tmp_path, OVERFIT)
     (run_dir / "log_history.json").unlink()
     with pytest.raises(UserError, match="log_history.json") as error:
-        run(run_dir)
+        run(None, run_dir)
     assert str(run_dir) in str(error.value)
 
 
 def test_missing_run_dir_is_a_user_error(tmp_path):
     with pytest.raises(UserError, match="run directory not found") as error:
-        run(tmp_path / "nope")
+        run(None, tmp_path / "nope")
     assert str(tmp_path / "nope") in str(error.value)
 
 
@@ -131,4 +131,4 @@ def test_malformed_log_history_is_a_user_error(tmp_path):
     run_dir = make_run(tmp_path, OVERFIT)
     (run_dir / "log_history.json").write_text("{not json")
     with pytest.raises(UserError, match="not valid JSON"):
-        run(run_dir)
+        run(None, run_dir)

@@ -20,11 +20,11 @@ def add_arguments(parser) -> None:
 
 
 def run(config, args) -> int:
-    from sftflow.train.run import run as train
+    from sftflow.flows import train
 
     launch = None
     if hasattr(args, "launch"):  # `sftflow run` (mode: train) has no launch flags
         launch = LaunchOptions(args.launch, args.num_processes, args.num_machines, args.machine_rank,
                                args.main_process_ip, args.main_process_port, args.accelerate_config)
-    train(config, launch, [args.config, *args.extra])
+    train(config, launch=launch, train_args=[args.config, *args.extra])
     return 0

@@ -16,6 +16,6 @@ def add_arguments(parser) -> None:
 def run(config, args) -> int:
     from sftflow.chat.ui import run as chat
 
-    chat(config, getattr(args, "base_url", None), getattr(args, "api_key", None), getattr(args, "model", None),
-         getattr(args, "share", None))
+    chat(config, base_url=getattr(args, "base_url", None), api_key=getattr(args, "api_key", None),
+         model=getattr(args, "model", None), share=getattr(args, "share", None))
     return 0

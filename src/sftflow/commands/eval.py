@@ -12,5 +12,5 @@ def add_arguments(parser) -> None:
 def run(config, args) -> int:
     from sftflow.eval.run import run as evaluate
 
-    evaluate(config, getattr(args, "model", None))
+    evaluate(config, models=getattr(args, "model", None))
     return 0

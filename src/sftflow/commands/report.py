@@ -15,7 +15,7 @@ def run(config, args) -> int:
     from sftflow.report.run import run as report
     from sftflow.report.run import tracker_views
 
-    png, html, text = report(Path(args.run_dir))["files"]
+    png, html, text = report(None, Path(args.run_dir))["files"]
     print(Path(text).read_text() + f"\nwritten: {png}, {html}, {text}")
     for line in tracker_views(Path(args.run_dir).resolve(), rd.read_manifest(Path(args.run_dir)) or {}):
         print(line)

@@ -15,5 +15,5 @@ def add_arguments(parser) -> None:
 def run(config, args) -> int:
     from sftflow.plan.run import run as plan
 
-    plan(config, args.gpu, args.num_processes, args.strategy)
+    plan(config, gpus=args.gpu, num_processes=args.num_processes, strategy=args.strategy)
     return 0

@@ -36,7 +36,7 @@ def run(config, args) -> int:
     """TARGET a config file means its run directory, with its serve: section; --config names the file for the
     serve: section (and the chat UI's prompts) otherwise, else a run directory's own config.yaml."""
     from sftflow.config import load_config
-    from sftflow.serve.launch import run as serve
+    from sftflow.flows import serve
 
     overrides = {ALIASES.get(key, key): value for key, value in args.overrides.items()}
     target, config_path = args.model, args.config
@@ -61,5 +61,4 @@ def run(config, args) -> int:
             raise UserError(f"--database {spec}: expected NAME=FILE.sqlite")
         databases[name] = path
     config.serve.databases = databases or None
-    return serve(target, config.serve, args.api_key, args.backend, config.where if config_path else "",
-                 chat_config=config if args.chat else None)
+    return serve(config, target, chat=args.chat, api_key=args.api_key, backend=args.backend)

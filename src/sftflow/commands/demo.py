@@ -17,10 +17,10 @@ def add_arguments(parser) -> None:
 def run(config, args) -> int:
     from sftflow.config import load_config
     from sftflow.demo.run import run as demo
-    from sftflow.serve.launch import run as serve
+    from sftflow.flows import serve
 
     run_dir = demo(Path(args.out) if args.out else None, args.overrides, args.recipe)
     if not args.chat:
         return 0
     config = load_config(run_dir / "config.yaml")
-    return serve(str(run_dir), config.serve, None, "auto", config.where, chat_config=config)
+    return serve(config, run_dir, chat=True)

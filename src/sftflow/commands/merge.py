@@ -11,12 +11,13 @@ def add_arguments(parser) -> None:
 
 def run(config, args) -> int:
     from sftflow.config import load_config
-    from sftflow.merge.run import read_recipe, run_recipe
+    from sftflow.flows import merge_recipe
+    from sftflow.merge.run import read_recipe
     from sftflow.merge.run import run as merge
 
     recipe = read_recipe(args.config)
     if recipe is not None:
-        print(f"[sftflow] merged model: {run_recipe(args.config, args.overwrite, recipe)}")
+        print(f"[sftflow] merged model: {merge_recipe(args.config, args.overwrite, recipe)}")
         return 0
     overrides = {**args.overrides, **({"merge.overwrite": "true"} if args.overwrite else {})}
     print(f"[sftflow] merged model: {merge(load_config(args.config, overrides))}")
