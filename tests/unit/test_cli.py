@@ -101,16 +101,16 @@ def test_run_with_mode_interact_opens_the_chat_ui(capsys, make_config, monkeypat
     from sftflow.chat import ui as chat_ui
 
     calls = []
-    monkeypatch.setattr(chat_ui, "run", lambda config, *args: calls.append((config.workflow.mode, args)))
+    monkeypatch.setattr(chat_ui, "run", lambda config, *args, **kw: calls.append((config.workflow.mode, args, kw)))
     code, _ = run_cli(capsys, "run", str(make_config(mode="interact")))
-    assert code == 0 and calls == [("interact", (None, None, None, None))]
+    assert code == 0 and calls == [("interact", (), dict.fromkeys(("base_url", "api_key", "model", "share")))]
 
 
 def test_serve_config_serves_its_run_directory_with_the_overrides(capsys, make_config, monkeypatch, tmp_path):
     from sftflow.serve import launch
 
     calls = []
-    monkeypatch.setattr(launch, "run", lambda target, options, *args, **kw: calls.append((target, options.port)) or 0)
+    monkeypatch.setattr(launch, "run", lambda config, run_dir, **kw: calls.append((run_dir, config.serve.port)) or 0)
     config = make_config(output_dir=str(tmp_path / "from-file"), serve={"port": 8123})
     assert main(["serve", str(config)]) == 0
     assert main(["serve", str(config), "--output_dir", str(tmp_path / "overridden")]) == 0
