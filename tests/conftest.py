@@ -30,6 +30,19 @@ if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def library_log_handlers():
+    """datasets and transformers give their loggers a StreamHandler bound to sys.stderr as it is when they first
+    log. Made inside a test that captures output (capsys), it writes to that test's capture after it is closed, and
+    a later test's stderr gets a "Logging error" traceback (seen: the garbage-parquet hostile case after
+    test_export_run). Made here, it is bound to the session's stderr."""
+    from datasets.utils import logging as datasets_logging
+    from transformers.utils import logging as transformers_logging
+
+    datasets_logging.get_logger()
+    transformers_logging.get_logger()
+
+
 @pytest.fixture(scope="session")
 def vllm_python() -> str:
     """The Python of vLLM's environment (.venv-vllm, made by ./setup.sh --vllm and --dev)."""
