@@ -72,11 +72,10 @@ def export_gguf(model_dir: Path, out: Path, kinds: tuple[str, ...], system: str 
                 where: str | None) -> list[dict]:
     """Convert to each GGUF type, read each back and compare, write the Modelfile; returns the round-trip figures."""
     import torch
-    from transformers import AutoTokenizer
 
-    from sftflow.models.loading import load
+    from sftflow.models.loading import load, load_tokenizer
 
-    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    tokenizer = load_tokenizer(model_dir, where=where, chat=False)
     model = load(model_dir, "check", where=where)
     prompts = check_prompts(tokenizer, system)
     with torch.no_grad():

@@ -58,16 +58,14 @@ def export_onnx(model_dir: Path, out: Path, where: str | None) -> dict:
 
 
 def load_float32(model_dir: Path, where: str | None):
-    from transformers import AutoTokenizer
-
-    from sftflow.models.loading import load
+    from sftflow.models.loading import load, load_tokenizer
 
     config = json.loads((model_dir / "config.json").read_text())
     size = sum(f.stat().st_size for f in model_dir.glob("*.safetensors"))
     if size * 4 / _bytes_per_weight(config) > MAX_BYTES:
         raise UserError(f"{model_dir} is too large for a one-file float32 ONNX model in a browser tab "
                         f"({size / 1e9:.1f} GB as stored; about 500M parameters at most)", where)
-    return load(model_dir, "onnx", where=where), AutoTokenizer.from_pretrained(model_dir)
+    return load(model_dir, "onnx", where=where), load_tokenizer(model_dir, where=where, chat=False)
 
 
 def _bytes_per_weight(config: dict) -> int:

@@ -192,13 +192,13 @@ def resolve_model(name: str, folder: Path, where: str) -> str:
 
 def check_vocabularies(resolved: dict[str, str], where: str) -> None:
     """Models merged without a tokenizer_source must share one vocabulary (same tokens, same ids)."""
-    from transformers import AutoTokenizer
+    from sftflow.models.loading import load_tokenizer
 
     first = None
     for name, path in resolved.items():
         try:
-            vocab = AutoTokenizer.from_pretrained(path).get_vocab()
-        except (OSError, ValueError):
+            vocab = load_tokenizer(path, where=where, chat=False).get_vocab()
+        except UserError:
             print(f"[sftflow] warning: no tokenizer found for {name}; its vocabulary is not checked")
             continue
         if first is None:
@@ -255,11 +255,11 @@ def _did_you_mean(name, known) -> str:
 
 
 def _template_hash(folder: Path) -> str | None:
-    from transformers import AutoTokenizer
+    from sftflow.models.loading import load_tokenizer
 
     try:
-        return rd.chat_template_hash(AutoTokenizer.from_pretrained(folder))
-    except (OSError, ValueError):
+        return rd.chat_template_hash(load_tokenizer(folder, chat=False))
+    except UserError:
         return None
 
 

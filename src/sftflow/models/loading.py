@@ -28,13 +28,19 @@ def tokenizer_for(config, ref=None) -> tuple[object, object]:
     return ref, load_tokenizer(ref.tokenizer_location(), trust, config.where, template_path)
 
 
-def load_tokenizer(name: str, trust_remote_code: bool, where: str, chat_template_path: Path | None = None):
+def load_tokenizer(name: str | Path, trust_remote_code: bool = False, where: str | None = None,
+                   chat_template_path: Path | None = None, chat: bool = True):
+    """The one place a tokenizer is loaded. `chat` (training, evaluation): the chat template is required (or given
+    by `chat_template_path`) and a missing pad token becomes the end token. `chat=False` (serving, export, merging):
+    the tokenizer as saved. A tokenizer that cannot be loaded is a UserError naming it."""
     from transformers import AutoTokenizer
 
     try:
         tokenizer = AutoTokenizer.from_pretrained(name, trust_remote_code=trust_remote_code)
     except (OSError, ValueError) as e:
         raise UserError(f"cannot load the tokenizer of '{name}': {str(e).splitlines()[0]}", where) from e
+    if not chat:
+        return tokenizer
     if chat_template_path is not None:
         tokenizer.chat_template = Path(chat_template_path).read_text(encoding="utf-8")
     if tokenizer.chat_template is None:

@@ -60,7 +60,7 @@ def merge_adapter(adapter: Path, base: str | None, out: Path, overwrite: bool, p
         print("[sftflow] the adapter was trained on a 4-bit base: merging it into the base loaded in float32 "
               f"(never into dequantized 4-bit weights); the merged model is written in {source.dtype}")
     print(f"[sftflow] merging {source.adapter_dir} into {source.base} (in float32, written in {source.dtype})")
-    tokenizer = load_tokenizer(source, where)
+    tokenizer = adapter_tokenizer(source, where)
     stream, why = lora_stream.plan(source.adapter_dir, source.base)
     with atomic_dir(out) as partial:
         if stream:
@@ -189,18 +189,15 @@ def _base_config(base: str, trust_remote_code: bool) -> dict:
         return {}  # loading the model reports the problem with its own message
 
 
-def load_tokenizer(source: AdapterSource, where: str):
+def adapter_tokenizer(source: AdapterSource, where: str):
     """The adapter folder's tokenizer (it holds the chat template used in training), else the base's."""
-    from transformers import AutoTokenizer
+    from sftflow.models.loading import load_tokenizer
 
     folder = str(source.adapter_dir) if (source.adapter_dir / "tokenizer_config.json").is_file() else source.base
     if folder == source.base:
         print("[sftflow] warning: the adapter folder has no tokenizer; using the base model's (check that its "
               "chat template is the one you trained with)")
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(folder, trust_remote_code=source.trust_remote_code)
-    except (OSError, ValueError) as e:
-        raise UserError(f"cannot load the tokenizer of '{folder}': {str(e).splitlines()[0]}", where) from e
+    tokenizer = load_tokenizer(folder, source.trust_remote_code, where, chat=False)
     if tokenizer.chat_template is None:
         print("[sftflow] warning: the tokenizer has no chat template; the merged model will have none")
     return tokenizer

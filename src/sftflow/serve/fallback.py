@@ -54,11 +54,11 @@ class Engine:
     def __init__(self, model: str, max_model_len: int | None, kv_cache_gib: float = KV_CACHE_GIB,
                  max_requests: int = MAX_REQUESTS, max_batch_requests: int | None = None,
                  databases: dict[str, str] | None = None):
-        from transformers import AutoTokenizer, ContinuousBatchingConfig, GenerationConfig
+        from transformers import ContinuousBatchingConfig, GenerationConfig
 
-        from sftflow.models.loading import load
+        from sftflow.models.loading import load, load_tokenizer
 
-        self.tokenizer = AutoTokenizer.from_pretrained(model)  # a model without a chat template still completes
+        self.tokenizer = load_tokenizer(model, chat=False)  # a model without a chat template still completes
         self.model = load(model, "serve")
         self.context = max_model_len or min(context_length(self.model), DEFAULT_CONTEXT)
         # a token never spells more characters than its longest vocabulary entry: a bound on tokens from length
