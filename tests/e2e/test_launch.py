@@ -19,9 +19,12 @@ def test_two_processes_match_one_and_resume_in_one(make_config, tmp_path, capsys
     one = make_config("one.yaml", output_dir=str(tmp_path / "one"), per_device_train_batch_size=8, **settings)
     two = make_config("two.yaml", output_dir=str(tmp_path / "two"), per_device_train_batch_size=4, **settings)
     assert main(["train", str(one)]) == 0
+    capsys.readouterr()
     assert main(["train", str(two), "--launch", "ddp", "--num-processes", "2",
                  "--main-process-port", str(free_port())]) == 0
-    assert "launching 2 process(es)" in capsys.readouterr().out
+    out = capsys.readouterr().out  # the launcher's output (its workers write to the file descriptors): it reports
+    assert out.count("[sftflow] loss curves:") == 1 and (tmp_path / "two" / "report.png").is_file()
+    assert "launching 2 process(es)" in out
     a, b = losses(tmp_path / "one"), losses(tmp_path / "two")
     assert sorted(a) == sorted(b) == [1, 2, 3, 4]
     for step in a:

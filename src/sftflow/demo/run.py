@@ -75,12 +75,13 @@ class Recipe:
                 "training prints its own estimate after its first steps)")
 
 
-# Measured (README, "Time per CPU class"): quick about 9 min on a CPU with avx512_bf16, its AVX2 figure that one
-# scaled by the transfer recipe's measured step ratio (2.5x); transfer 51 min on that CPU, and on an AVX2-class EPYC
-# 300 steps of 20-22 s (105-110 min) before the 408 answers of the evaluation.
+# Measured (README, "Time per CPU class"): quick 8-11 min on CPUs with bf16 instructions, the AVX2 figure scaled by
+# the transfer recipe's measured step ratio (2.5x); transfer 30 min 27 s (an AMD EPYC with avx512_bf16, 2026-12-06)
+# to 51 min (2026-11-27) with bf16 instructions, and on an AVX2-class EPYC 300 steps of 20-22 s (105-110 min)
+# before the 408 answers of the evaluation.
 RECIPES = {
     "quick": Recipe("demo.yaml", False, 600, 100, DEV_QUESTIONS_PER_DATABASE, ("about 9", "about 15-20")),
-    "transfer": Recipe("transfer.yaml", True, 4000, 100, None, ("about 50", "about 140")),
+    "transfer": Recipe("transfer.yaml", True, 4000, 100, None, ("30-50", "about 140")),
 }
 
 
