@@ -91,3 +91,16 @@ def test_an_override_of_no_means_the_word_not_false(tmp_path):
     overrides = parse_overrides(["--eval_strategy", "no", "--packing", "false", "--save_strategy", "steps"])
     config = load_config(write(tmp_path, "eval_strategy: steps\n"), overrides)
     assert config.sft["eval_strategy"] == "no" and config.sft["packing"] is False  # true/false stay booleans
+
+
+def test_at_gives_a_stage_another_run_directory_as_output_dir_would(tmp_path):
+    """Config.at(run_dir): how a stage's run_dir argument is applied, a run directory's own config.yaml included
+    (which otherwise stands for the folder that holds it)."""
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "config.yaml").write_text(yaml.safe_dump({"model_name_or_path": "m", "output_dir": "/old"}))
+    (tmp_path / "run" / "manifest.json").write_text("{}")
+    config = load_config(tmp_path / "run" / "config.yaml")
+    moved = config.at(tmp_path / "elsewhere")
+    assert config.output_dir() == tmp_path / "run" and moved.output_dir() == tmp_path / "elsewhere"
+    assert moved.to_dict()["output_dir"] == str(tmp_path / "elsewhere") and config.sft["output_dir"] == "/old"
+    assert config.at(None) is config
