@@ -46,3 +46,41 @@ def test_a_run_shorter_than_the_measure_says_it_at_its_end(tmp_path, capsys):
     clock.on_step_end(None, state(1, max_steps=2), None)
     clock.on_step_end(None, state(2, max_steps=2), None)
     assert "1.00 s a step (median of 1 step after" in capsys.readouterr().out
+
+
+def timed(step_times):
+    times, now = [0.0], 0.0
+    for seconds in step_times:
+        now += seconds
+        times.append(now)
+    return Clock(times)
+
+
+def test_a_run_that_slows_down_gets_a_revised_estimate_at_a_quarter_and_a_half(tmp_path, capsys):
+    # 20 steps: warm-up 10 s, then 4 s steps until step 6, 5 s from step 7 on (a 25% slower machine)
+    clock = StepClock(tmp_path, clock=timed([10] + [4] * 5 + [5] * 14))
+    clock.on_train_begin(None, state(0, 20), None)
+    lines = {}
+    for step in range(1, 21):
+        clock.on_step_end(None, state(step, 20), None)
+        out = capsys.readouterr().out
+        if out:
+            lines[step] = out
+    # said after 3 measured steps; revised at the half (at a quarter, step 5, one step had been measured since;
+    # at three quarters, step 15, nothing had moved since the revision)
+    assert sorted(lines) == [4, 10]
+    assert "4.00 s a step" in lines[4]
+    assert "now 5.00 s a step (median of the last 6 steps; 4.00 s before): the remaining 10 steps take about 50 s" \
+        in lines[10]
+    manifest = tmp_path / "manifest.json"
+    assert json.loads(manifest.read_text())["seconds_per_step"] == 4.0  # the median of every step so far
+    clock.on_train_end(None, state(20, 20), None)
+    assert json.loads(manifest.read_text())["seconds_per_step"] == 5.0  # of the whole run: 5 s steps were most
+
+
+def test_a_steady_run_is_said_once(tmp_path, capsys):
+    clock = StepClock(tmp_path, clock=timed([10] + [4, 4.2, 3.9, 4.1] * 10))
+    clock.on_train_begin(None, state(0, 40), None)
+    for step in range(1, 41):
+        clock.on_step_end(None, state(step, 40), None)
+    assert capsys.readouterr().out.count("[sftflow]") == 1
