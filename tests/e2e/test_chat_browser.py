@@ -53,8 +53,12 @@ def endpoint(tiny_model_dir, tmp_path_factory):
 
     model = tmp_path_factory.mktemp("endless")
     tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
+    vocab_size = len(tokenizer)
+    # the server stops at the tokenizer's end token; a sampled answer of the random model drew it now and then
+    # (the stop button was gone before the test pressed it). An end token past the model's vocabulary is never drawn.
+    tokenizer.add_special_tokens({"eos_token": "<|never-drawn|>"})
     torch.manual_seed(0)
-    LlamaForCausalLM(LlamaConfig(vocab_size=len(tokenizer), hidden_size=384, intermediate_size=1024,
+    LlamaForCausalLM(LlamaConfig(vocab_size=vocab_size, hidden_size=384, intermediate_size=1024,
                                  num_hidden_layers=6, num_attention_heads=6, num_key_value_heads=2,
                                  max_position_embeddings=2048, eos_token_id=None,
                                  pad_token_id=tokenizer.pad_token_id)).save_pretrained(model)
