@@ -36,12 +36,12 @@ def run(config, run_dir: Path | None = None, *, launch: LaunchOptions | None = N
     The output folder is locked for the whole run (workers of a launch run under their launcher's lock)."""
     config = config.at(run_dir)
     if os.environ.get(LAUNCHED) == "1":
-        return _run(config, launch, train_args, callbacks)
+        return _run(config, launch, train_args, list(callbacks))
     with rd.output_lock(config.output_dir(), config.where):
-        return _run(config, launch, train_args, callbacks)
+        return _run(config, launch, train_args, list(callbacks))
 
 
-def _run(config, launch: LaunchOptions | None, train_args: list[str] | None, callbacks) -> Path:
+def _run(config, launch: LaunchOptions | None, train_args: list[str] | None, extra_callbacks: list) -> Path:
     out = config.output_dir()
     splits = load_splits(config)
     if "train" not in splits:
@@ -76,13 +76,13 @@ def _run(config, launch: LaunchOptions | None, train_args: list[str] | None, cal
         rd.update_manifest(out, train_dtype=settings.train_dtype)  # after CPU adjustments
     with speed.torch_threads(settings.cpu_threads):
         trainer = _train(config, settings, model_path, tokenizer, tokenized, (splits, templates), out, resume,
-                         callbacks, machine)
+                         extra_callbacks, machine)
     finish(trainer, out)
     return out
 
 
 def _train(config, settings, model_path: str, tokenizer, tokenized: dict, data: tuple, out: Path,
-           resume: Path | None, callbacks, machine):
+           resume: Path | None, extra_callbacks: list, machine):
     """Load the model and train it; a failure from here on is the run's: the manifest says so, and a retry may
     start over. `data`: (splits, templates)."""
     splits, templates = data
@@ -91,7 +91,7 @@ def _train(config, settings, model_path: str, tokenizer, tokenized: dict, data: 
         model = load(model_path, "train", where=config.where, model_class=config.workflow.model_class,
                      kwargs=settings.load_kwargs)
         callbacks = [*training_callbacks(config, splits, templates, tokenizer, args, out, settings.tracker_callbacks),
-                     *callbacks]
+                     *extra_callbacks]
         peft = peft_config(settings.model, config.train, total_steps(args, len(tokenized["train"])), config.where)
         tokenized = speed.padding_free_inputs(tokenized, args)
         trainer = build_trainer(model, args, tokenizer, tokenized, peft, callbacks)
