@@ -48,6 +48,6 @@ def run(config, args) -> int:
     if isinstance(args.serve, str) or (args.serve and args.format != "browser"):
         raise UserError("--serve after an export serves its --out folder, and only for --format browser", WHERE)
     types = gguf_types(args.gguf_types)
-    templates = run_config(args.target, args.config)
+    templates = run_config(args.target, args.config) if args.config else None  # None: the stage reads the run's own
     out = export(templates, args.target, kind=args.format, out=Path(args.out), types=types, overwrite=args.overwrite)
     return serve(out, args.port, WHERE) if args.serve else 0
