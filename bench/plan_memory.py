@@ -52,12 +52,13 @@ def case_settings(case: str) -> tuple[dict, dict]:
 def predict(case: str, folder: Path) -> tuple[float, int, str]:
     """(predicted bytes, parameters, peak phase) from the planner in CPU mode."""
     from sftflow.config import load_config
-    from sftflow.memory.estimate import estimate_config
+    from sftflow.memory.estimate import estimate, plan_inputs
+    from sftflow.settings import plan_request
 
     model, settings = case_settings(case)
     (folder / "config.json").write_text(json.dumps({"model_type": "llama", **model}))
     overrides = {"model_name_or_path": str(folder), **{k: json.dumps(v) for k, v in settings.items()}}
-    result = estimate_config(load_config(None, overrides), device="cpu")
+    result = estimate(*plan_inputs(plan_request(load_config(None, overrides), cuda=False)))
     return result.peak, result.params, result.peak_phase
 
 

@@ -15,7 +15,18 @@ import yaml
 
 from sftflow.coerce import coerce
 from sftflow.errors import UserError
-from sftflow.options import SECTIONS, TRL_RANGES, Range, WorkflowOptions
+from sftflow.options import (
+    SECTIONS,
+    TRL_RANGES,
+    ChatOptions,
+    DataOptions,
+    EvalOptions,
+    MergeOptions,
+    Range,
+    ServeOptions,
+    TrainOptions,
+    WorkflowOptions,
+)
 from sftflow.paths import resolve_local
 
 
@@ -43,12 +54,12 @@ class Config:
     sft: dict[str, Any]  # SFTConfig keys the user set
     model: dict[str, Any]  # ModelConfig keys the user set
     workflow: WorkflowOptions
-    data: Any
-    train: Any
-    eval: Any
-    merge: Any
-    serve: Any
-    chat: Any
+    data: DataOptions
+    train: TrainOptions
+    eval: EvalOptions
+    merge: MergeOptions
+    serve: ServeOptions
+    chat: ChatOptions
     overridden: tuple = ()  # keys set on the command line
 
     @property

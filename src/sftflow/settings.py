@@ -3,8 +3,11 @@ changes (sftflow.device). Computed once per command and handed to the stages, so
 copy of a TRL default (`.get("max_length", 1024)` in two places was a second source of truth)."""
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
+from types import MappingProxyType
 
 
 @cache
@@ -61,3 +64,31 @@ def effective(config, cuda: bool | None = None, world_size: int = 1) -> Effectiv
     cuda = device.has_cuda() if cuda is None else cuda
     sft, model, notes = device.adapt_to_device(config.sft, config.model, cuda, world_size)
     return Effective(sft, model, notes)
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """What the memory planner (sftflow.memory) reads of a config, taken from it here once: the planner never
+    sees the config itself."""
+
+    model_name: str | None  # model_name_or_path as written
+    model_path: Path | None  # the same on this machine, where it names a local file or folder
+    loads_vision: bool  # the model class loads the vision tower (AutoModelForImageTextToText)
+    device: str  # "cuda" or "cpu": the device the settings are adapted to and the plan is for
+    sft: Mapping  # SFTConfig keys in effect on that device (TRL's defaults not filled in)
+    model: Mapping  # ModelConfig keys, the same way
+    deepspeed_path: Path | None  # the file a `deepspeed` key names, where it names one that exists
+    where: str  # the config's file, for messages
+
+
+def plan_request(config, cuda: bool, adapted: Effective | None = None) -> PlanRequest:
+    """The planner's view of `config` on a CUDA device or a CPU; `adapted`: the run's settings already adapted to
+    this machine (a training run works them out once), else they are adapted here for `cuda`."""
+    adapted = adapted if adapted is not None else effective(config, cuda)
+    name = config.model_name
+    deepspeed = adapted.sft.get("deepspeed")
+    return PlanRequest(
+        model_name=name, model_path=config.resolve_path(name) if name else None,
+        loads_vision=config.workflow.model_class == "AutoModelForImageTextToText", device="cuda" if cuda else "cpu",
+        sft=MappingProxyType(dict(adapted.sft)), model=MappingProxyType(dict(adapted.model)),
+        deepspeed_path=config.resolve_path(deepspeed) if isinstance(deepspeed, str) else None, where=config.where)

@@ -114,3 +114,16 @@ def test_candidates_are_drawn_chosen_and_all_written(make_config, tiny_model_dir
     exact = make_config("exact.yaml", eval={"metric": "exact_match", "candidates": 2})
     assert main(["eval", str(exact), "--model", str(tiny_model_dir)]) == 2
     assert "eval.candidates 2 is for sql_execution" in capsys.readouterr().err
+
+
+def test_the_eval_stage_writes_where_it_is_told_and_leaves_the_run_directory_alone(make_config, tiny_model_dir,
+                                                                                    tmp_path, capsys):
+    from sftflow.config import load_config
+    from sftflow.eval.run import run
+
+    config = load_config(make_config(eval={"metric": "sql_execution", "max_new_tokens": 4}))
+    results = run(config, models=[str(tiny_model_dir)], out=tmp_path / "elsewhere")
+    assert len(results) == 1 and "sql_execution accuracy" in capsys.readouterr().out
+    (folder,) = (tmp_path / "elsewhere").iterdir()
+    assert json.loads((folder / "metrics.json").read_text())["n"] == results[0]["n"]
+    assert not (config.output_dir() / "eval").exists()

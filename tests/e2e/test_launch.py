@@ -64,9 +64,11 @@ def test_the_plan_for_the_strategy_is_printed_before_launch(make_config, tmp_pat
     before_launch(config, LaunchOptions("ddp", 2), cuda=False)
     printed = capsys.readouterr().out
     assert "memory plan for ddp on 2 process(es):" in printed and "GiB per process at its peak" in printed
-    from sftflow.memory.estimate import estimate_config
+    from sftflow.memory.estimate import estimate, plan_inputs
+    from sftflow.settings import plan_request
 
-    weights = [estimate_config(config, "cuda", 2, mode).weights for mode in ("ddp", "zero3", "fsdp")]
+    request = plan_request(config, cuda=True)
+    weights = [estimate(*plan_inputs(request, 2, mode)).weights for mode in ("ddp", "zero3", "fsdp")]
     assert weights[1] < weights[0] and weights[2] < weights[0]  # per GPU: sharding the weights divides them
 
 

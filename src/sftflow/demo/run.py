@@ -123,12 +123,10 @@ def dev_settings(folder: Path) -> dict:
 
 
 def compare(config, models: list[str], out: Path, what: str) -> list[dict]:
-    from sftflow.eval.run import evaluate, format_table
+    from sftflow.eval.run import run
 
     print(f"\n[sftflow] base model vs fine-tuned, SQL execution accuracy on {what}:")
-    results = evaluate(config, models, out)
-    print(format_table(results, config.eval.metric))
-    return results
+    return run(config, models=models, out=out)
 
 
 def _pct(result: dict) -> str:

@@ -20,9 +20,10 @@ from sftflow.settings import setting
 ANSWERS_PARTIAL = "answers.partial.jsonl"
 
 
-def run(config, run_dir: Path | None = None, *, models: list[str] | None = None) -> list[dict]:
+def run(config, run_dir: Path | None = None, *, models: list[str] | None = None, out: Path | None = None) -> list[dict]:
     """The eval stage: evaluate each model (run dir, adapter, model folder or Hub id; default: the run directory)
-    on the configured split; answers and scores go to `run_dir`/eval (default: the config's run directory).
+    on the configured split; answers and scores go to `out`, by default `run_dir`/eval (`run_dir`: by default the
+    config's run directory).
 
     With `eval.retention` (another config: general-task data + metric) the same models are scored
     on it too, and the change against the first model (the base) is reported: the forgetting check.
@@ -30,12 +31,13 @@ def run(config, run_dir: Path | None = None, *, models: list[str] | None = None)
     config = config.at(run_dir)
     models = models or [config.workflow.evaluate_vllm_model_name_or_path or str(config.output_dir())]
     retention = _retention_config(config)
-    results = evaluate(config, models, config.output_dir() / "eval")
+    out = Path(out) if out is not None else config.output_dir() / "eval"
+    results = evaluate(config, models, out)
     print(format_table(results, config.eval.metric))
     if retention is not None:
-        kept = evaluate(retention, models, config.output_dir() / "eval" / "retention")
+        kept = evaluate(retention, models, out / "retention")
         print(f"\nRetention ({retention.where}):\n" + format_table(kept, retention.eval.metric, delta=True))
-        rd.write_json(config.output_dir() / "eval" / "retention.json", kept)
+        rd.write_json(out / "retention.json", kept)
     return results
 
 

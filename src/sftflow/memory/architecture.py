@@ -179,17 +179,17 @@ def _vision(vision, cfg, text_hidden: int) -> tuple[tuple[Linear, ...], int]:
     return linears, embeddings + layer_norms + projector
 
 
-def read_model_config(config) -> dict:
-    """config.json of the config's model: a local folder, the Hub cache, or the built-in table; never the network."""
-    name = config.model_name
+def read_model_config(request) -> dict:
+    """config.json of the planned model (a sftflow.settings.PlanRequest): a local folder, the Hub cache, or the
+    built-in table; never the network."""
+    name, local, where = request.model_name, request.model_path, request.where
     if not name:
-        raise UserError("no model: set 'model_name_or_path'", config.where)
-    local = config.resolve_path(name)
+        raise UserError("no model: set 'model_name_or_path'", where)
     if local is not None:
         path = local / "config.json" if local.is_dir() else local
         if path.name != "config.json" or not path.is_file():
             raise UserError(f"the planner reads the model's config.json, and {local} has none; point "
-                            "model_name_or_path at a model folder", config.where)
+                            "model_name_or_path at a model folder", where)
         return json.loads(path.read_text(encoding="utf-8"))
     cached = _hub_cache(name)
     if cached is not None:
@@ -198,7 +198,7 @@ def read_model_config(config) -> dict:
     if known is not None:
         return known
     raise UserError(f"no config.json for '{name}' on this machine and the planner never downloads; pass a local "
-                    f"model folder (built in: {', '.join(KNOWN_CONFIGS)})", config.where)
+                    f"model folder (built in: {', '.join(KNOWN_CONFIGS)})", where)
 
 
 def _hub_cache(name: str) -> str | None:

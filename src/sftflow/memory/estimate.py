@@ -1,4 +1,4 @@
-"""Peak memory per device of a training step, from the model's config.json and the training config alone.
+"""Peak memory per device of a training step, from the model's config.json and the training settings alone.
 
 The peak is not the sum of the components: activations are freed while gradients are created, so the
 estimate takes the largest total over the moments that matter (end of forward, start of backward, backward
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from sftflow.memory import activations as act
 from sftflow.memory.architecture import Architecture, architecture, read_model_config
-from sftflow.memory.setup import Setup, setup_from_config
+from sftflow.memory.setup import Setup, setup_from_request
 
 GIB = 2 ** 30
 CUDA_OVERHEAD = int(0.75 * GIB)  # CUDA context (~0.5 GB), cuBLAS workspaces, caching-allocator slack
@@ -73,20 +73,13 @@ class MemoryEstimate:
         return [(label, value) for label, value in rows if value > 0]
 
 
-def estimate_config(config, device: str = "cuda", num_processes: int = 1,
-                    strategy: str | None = None) -> MemoryEstimate:
-    """Estimate for a loaded sftflow Config: reads only the model's config.json."""
-    return estimate(*plan_inputs(config, device, num_processes, strategy))
-
-
-def plan_inputs(config, device: str = "cuda", num_processes: int = 1, strategy: str | None = None,
-                effective=None) -> tuple[Architecture, Setup]:
-    """(Architecture, Setup) of a config; the vision tower counts only when the model class loads it.
-    `effective`: the run's machine-adapted settings when a training run has them (see setup_from_config)."""
-    arch = architecture(read_model_config(config))
-    if config.workflow.model_class != "AutoModelForImageTextToText":
+def plan_inputs(request, num_processes: int = 1, strategy: str | None = None) -> tuple[Architecture, Setup]:
+    """(Architecture, Setup) of a sftflow.settings.PlanRequest; the vision tower counts only when the model class
+    loads it."""
+    arch = architecture(read_model_config(request))
+    if not request.loads_vision:
         arch = replace(arch, vision_linears=(), vision_other=0)
-    return arch, setup_from_config(config, device, num_processes, strategy, arch.dtype, effective)
+    return arch, setup_from_request(request, num_processes, strategy, arch.dtype)
 
 
 def estimate(arch: Architecture, s: Setup) -> MemoryEstimate:

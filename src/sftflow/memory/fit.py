@@ -8,13 +8,12 @@ from sftflow.memory.estimate import GIB, estimate, plan_inputs
 from sftflow.memory.suggest import suggestions
 
 
-def training_plan(config, cuda: bool, effective=None):
-    """(Architecture, Setup) of the run this process is about to train, or None when the model's config.json
-    cannot be read offline. Computed once per training run (from its `effective` settings, when given); speed
-    choices and the warning share it."""
+def training_plan(request):
+    """(Architecture, Setup) of the run this process is about to train (a sftflow.settings.PlanRequest made from
+    its adapted settings), or None when the model's config.json cannot be read offline. Computed once per
+    training run; speed choices and the warning share it."""
     try:
-        return plan_inputs(config, "cuda" if cuda else "cpu", int(os.environ.get("WORLD_SIZE", "1")),
-                           launched_strategy(), effective)
+        return plan_inputs(request, int(os.environ.get("WORLD_SIZE", "1")), launched_strategy())
     except UserError:
         return None
 

@@ -1,4 +1,5 @@
-"""The training settings that decide memory, read from a config with TRL's defaults for the keys left unset."""
+"""The training settings that decide memory, read from a planner request (sftflow.settings.PlanRequest) with TRL's
+defaults for the keys left unset."""
 
 import importlib.util
 import json
@@ -56,35 +57,30 @@ class Setup:
         return self.strategy.startswith(("fsdp", "zero3")) and self.num_processes > 1
 
 
-def setup_from_config(config, device: str = "cuda", num_processes: int = 1, strategy: str | None = None,
-                      checkpoint_dtype: str | None = None, effective=None) -> Setup:
-    """A Setup from the config's keys, TRL's defaults, and on CPU the switches `sftflow train` would make.
-    `effective`: the run's settings already adapted to this machine (sftflow.settings.Effective), so that a
-    training run works them out once; without it (`sftflow plan`) they are worked out here."""
-    from sftflow.device import adapt_to_device
+def setup_from_request(request, num_processes: int = 1, strategy: str | None = None,
+                       checkpoint_dtype: str | None = None) -> Setup:
+    """A Setup from a sftflow.settings.PlanRequest: the keys in effect on its device (on CPU, the switches
+    `sftflow train` makes) with TRL's defaults for the rest."""
     from sftflow.settings import with_defaults
 
-    if effective is None:
-        effective = adapt_to_device(config.sft, config.model, device == "cuda")[:2]
-    else:
-        effective = (effective.sft, effective.model)
-    sft, model = with_defaults(effective[0], "sft"), with_defaults(effective[1], "model")
+    device, where = request.device, request.where
+    sft, model = with_defaults(dict(request.sft), "sft"), with_defaults(dict(request.model), "model")
     if device == "cuda":
         mixed = bool(sft["fp16"]) or sft["bf16"] is not False  # TRL: bf16 unless fp16
     else:  # kept by adapt_to_device only on a CPU with bf16 instructions
         mixed = sft["bf16"] is True
     return Setup(
-        device=device, weight_dtype=_dtype(model["dtype"], checkpoint_dtype, config.where),
+        device=device, weight_dtype=_dtype(model["dtype"], checkpoint_dtype, where),
         mixed_precision=mixed,
         quantization="4bit" if model["load_in_4bit"] else "8bit" if model["load_in_8bit"] else None,
         double_quant=bool(model["use_bnb_nested_quant"]), peft=bool(model["use_peft"]), lora_r=model["lora_r"],
         lora_targets=_targets(model["lora_target_modules"]), lora_dropout=model["lora_dropout"] or 0.0,
         dora=bool(model["use_dora"]), optimizer=str(getattr(sft["optim"], "value", sft["optim"])),
         momentum="momentum" in str(sft["optim_args"] or ""), batch_size=sft["per_device_train_batch_size"],
-        grad_accum=sft["gradient_accumulation_steps"], seq_len=_seq_len(sft["max_length"], config.where),
+        grad_accum=sft["gradient_accumulation_steps"], seq_len=_seq_len(sft["max_length"], where),
         padded=not (sft["packing"] or sft["padding_free"]), gradient_checkpointing=bool(sft["gradient_checkpointing"]),
         liger=bool(sft["use_liger_kernel"]), attention=model["attn_implementation"] or "sdpa",
-        fused_lm_head=_fused_lm_head(sft), strategy=strategy or _strategy(sft, config),
+        fused_lm_head=_fused_lm_head(sft), strategy=strategy or _strategy(sft, request),
         num_processes=num_processes)
 
 
@@ -119,7 +115,7 @@ def _fused_lm_head(sft: dict) -> bool:
     return importlib.util.find_spec("trl.kernels.chunked_logprob") is not None or bool(sft["use_liger_kernel"])
 
 
-def _strategy(sft: dict, config) -> str:
+def _strategy(sft: dict, request) -> str:
     """ddp, or what the config's `fsdp` / `deepspeed` keys ask for."""
     fsdp = sft.get("fsdp")
     if fsdp:
@@ -129,9 +125,9 @@ def _strategy(sft: dict, config) -> str:
     if not deepspeed:
         return "ddp"
     if isinstance(deepspeed, str):
-        path = config.resolve_path(deepspeed)
+        path = request.deepspeed_path
         if path is None:
-            raise UserError(f"deepspeed config not found: {deepspeed}", config.where)
+            raise UserError(f"deepspeed config not found: {deepspeed}", request.where)
         deepspeed = json.loads(path.read_text(encoding="utf-8"))
     zero = deepspeed.get("zero_optimization", {})
     stage = zero.get("stage", 0) if isinstance(zero.get("stage", 0), int) else 0

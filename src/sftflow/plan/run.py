@@ -9,6 +9,7 @@ from sftflow.memory.fit import settings_text
 from sftflow.memory.gpus import gpu_memory, gpu_name
 from sftflow.memory.setup import STRATEGIES
 from sftflow.memory.suggest import more_gpus, suggestions
+from sftflow.settings import plan_request
 
 DEFAULT_GPUS = ("24GB", "40GB", "80GB")
 TIGHT = 0.9  # above this share of the GPU, allocator fragmentation and long rows can still run out
@@ -22,7 +23,7 @@ def run(config, run_dir: Path | None = None, *, gpus: list[str] = (), num_proces
     strategy: ddp (also 'single'), fsdp, zero1, zero2, zero3, or *-offload; None reads the config's
     `fsdp` / `deepspeed` keys (ddp when neither is set)."""
     strategy = _check(strategy, num_processes)
-    arch, setup = plan_inputs(config, "cuda", num_processes, strategy)
+    arch, setup = plan_inputs(plan_request(config, cuda=True), num_processes, strategy)
     result = estimate(arch, setup)
     print(describe(config, result))
     out = {"model": config.model_name, "params": result.params, "trainable": result.trainable,

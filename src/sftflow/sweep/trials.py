@@ -314,8 +314,9 @@ def planned_peak(config_path: str, values: dict) -> float | None:
     """The memory planner's peak for the trial's settings, GiB (None where it cannot plan offline)."""
     from sftflow.memory.estimate import estimate
     from sftflow.memory.fit import training_plan
+    from sftflow.settings import plan_request
 
-    plan = training_plan(load_config(config_path, values), cuda=False)
+    plan = training_plan(plan_request(load_config(config_path, values), cuda=False))
     return estimate(*plan).peak / GIB if plan else None
 
 

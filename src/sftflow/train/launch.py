@@ -110,12 +110,13 @@ def before_launch(config, options: LaunchOptions, cuda: bool) -> None:
 
 
 def print_plan(config, options: LaunchOptions, cuda: bool) -> None:
-    from sftflow.memory.estimate import GIB, estimate_config
+    from sftflow.memory.estimate import GIB, estimate, plan_inputs
+    from sftflow.settings import plan_request
 
     strategy = None if options.accelerate_config else "ddp" if options.mode == "single" else options.mode
     total = options.num_processes * options.num_machines
     try:
-        result = estimate_config(config, "cuda" if cuda else "cpu", total, strategy)
+        result = estimate(*plan_inputs(plan_request(config, cuda), total, strategy))
     except UserError as e:
         print(f"[sftflow] no memory plan before launch: {e}")
         return

@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from sftflow.errors import UserError
-from sftflow.settings import effective
+from sftflow.settings import effective, plan_request
 from sftflow.train import speed, trackers
 
 # We build masks/labels ourselves (render_conversation); TRL must not rebuild or re-check them.
@@ -71,7 +71,7 @@ def resolve(config, machine: Machine, lengths: list[int], out: Path, resume_step
     from sftflow.memory.fit import training_plan
 
     adapted = effective(config, machine.cuda, machine.world_size)
-    plan = training_plan(config, machine.cuda, adapted)  # the one memory plan of this run
+    plan = training_plan(plan_request(config, machine.cuda, adapted))  # the one memory plan of this run
     sft, choices = speed.choose(config.train, frozenset(config.sft), adapted.sft, adapted.model, machine.cuda,
                                 lengths, plan)
     threads, thread_choices = speed.cpu_threads(config.train, machine.cuda, machine.world_size,

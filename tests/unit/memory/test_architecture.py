@@ -10,6 +10,7 @@ from sftflow.memory.activations import adapted
 from sftflow.memory.architecture import KNOWN_CONFIGS, architecture, read_model_config
 from sftflow.memory.estimate import trainable_params
 from sftflow.memory.setup import Setup
+from sftflow.settings import plan_request
 
 TEXT = dict(vocab_size=500, hidden_size=64, intermediate_size=160, num_hidden_layers=2, num_attention_heads=4,
             num_key_value_heads=2)
@@ -111,21 +112,26 @@ def test_all_linear_adapts_the_vision_tower_too():
     assert {"q_proj", "down_proj", "fc1", "out_proj"} <= names
 
 
+def _request(model: str):
+    """The planner's view of a config that names only `model`."""
+    return plan_request(load_config(None, {"model_name_or_path": model}), cuda=True)
+
+
 def test_reads_a_local_model_folder(tmp_path):
     _, config = _qwen2()
     (tmp_path / "config.json").write_text(json.dumps(config.to_dict()))
-    source = read_model_config(load_config(None, {"model_name_or_path": str(tmp_path)}))
+    source = read_model_config(_request(str(tmp_path)))
     assert architecture(source).model_type == "qwen2"
 
 
 def test_known_hub_id_needs_no_download():
-    source = read_model_config(load_config(None, {"model_name_or_path": "google/gemma-3-270m-it"}))
+    source = read_model_config(_request("google/gemma-3-270m-it"))
     assert architecture(source).layers == 18
 
 
 def test_unknown_hub_id_says_to_pass_a_local_folder():
     with pytest.raises(UserError, match="local model folder"):
-        read_model_config(load_config(None, {"model_name_or_path": "someone/unknown-model-7b"}))
+        read_model_config(_request("someone/unknown-model-7b"))
 
 
 def test_mixture_of_experts_is_refused_clearly():

@@ -8,20 +8,26 @@ import pytest
 from sftflow.config import load_config
 from sftflow.errors import UserError
 from sftflow.memory.architecture import KNOWN_CONFIGS, architecture
-from sftflow.memory.estimate import GIB, estimate, estimate_config, plan_inputs
+from sftflow.memory.estimate import GIB, estimate, plan_inputs
 from sftflow.memory.fit import oom_warning
 from sftflow.memory.gpus import gpu_memory
-from sftflow.memory.setup import Setup, setup_from_config
+from sftflow.memory.setup import Setup, setup_from_request
 from sftflow.memory.suggest import more_gpus, suggestions
 from sftflow.plan.run import run
+from sftflow.settings import plan_request
 
 QLORA = Path(__file__).resolve().parents[3] / "examples" / "court_headnotes" / "qlora.yaml"
 FULL_FT = {"use_peft": "false", "load_in_4bit": "false", "optim": "adamw_torch_fused"}  # bf16, batch 1, 8192
 GEMMA_4B = architecture(KNOWN_CONFIGS["google/gemma-3-4b-it"])
 
 
+def gpu_plan(config, num_processes: int = 1, strategy: str | None = None):
+    """(Architecture, Setup) of a config planned for a CUDA device, as `sftflow plan` makes it."""
+    return plan_inputs(plan_request(config, cuda=True), num_processes, strategy)
+
+
 def test_gemma_4b_full_finetune_at_8k_does_not_fit_on_24gb():
-    result = estimate_config(load_config(QLORA, FULL_FT))
+    result = estimate(*gpu_plan(load_config(QLORA, FULL_FT)))
     s = result.setup
     assert (s.peft, s.quantization, s.weight_dtype, s.batch_size, s.seq_len) == (False, None, "bfloat16", 1, 8192)
     assert result.trainable == result.params == pytest.approx(4.3e9, rel=0.01)
@@ -31,7 +37,7 @@ def test_gemma_4b_full_finetune_at_8k_does_not_fit_on_24gb():
 
 
 def test_gemma_4b_qlora_r32_with_checkpointing_fits_on_24gb():
-    result = estimate_config(load_config(QLORA))
+    result = estimate(*gpu_plan(load_config(QLORA)))
     s = result.setup
     assert (s.quantization, s.double_quant, s.peft, s.lora_r) == ("4bit", True, True, 32)
     assert s.gradient_checkpointing and s.optimizer == "paged_adamw_8bit"
@@ -52,9 +58,9 @@ def test_run_prints_both_verdicts(capsys):
 
 
 def test_suggestions_make_a_non_fitting_config_fit():
-    arch, setup = plan_inputs(load_config(QLORA, {**FULL_FT, "gradient_checkpointing": "false",
-                                                  "per_device_train_batch_size": "4",
-                                                  "gradient_accumulation_steps": "4"}))
+    arch, setup = gpu_plan(load_config(QLORA, {**FULL_FT, "gradient_checkpointing": "false",
+                                              "per_device_train_batch_size": "4",
+                                              "gradient_accumulation_steps": "4"}))
     capacity = gpu_memory("A5000")
     assert estimate(arch, setup).peak > capacity
     steps = suggestions(arch, setup, capacity)
@@ -77,7 +83,7 @@ def test_suggestions_keep_only_what_is_needed():
 
 
 def test_more_gpus_shard_the_unchanged_run():
-    arch, setup = plan_inputs(load_config(QLORA, FULL_FT))
+    arch, setup = gpu_plan(load_config(QLORA, FULL_FT))
     n, sharded = more_gpus(arch, setup, gpu_memory("A100-40GB"))
     assert n == 2 and sharded.strategy == "fsdp" and estimate(arch, sharded).peak <= gpu_memory("A100-40GB")
 
@@ -128,22 +134,22 @@ def test_cpu_mode_has_no_cuda_context_and_no_gpu_only_settings(monkeypatch):
     from sftflow import device
 
     monkeypatch.setattr(device, "cpu_bf16", lambda: None)  # a CPU without bf16 instructions
-    setup = setup_from_config(load_config(QLORA), device="cpu")
+    setup = setup_from_request(plan_request(load_config(QLORA), cuda=False))
     assert (setup.quantization, setup.mixed_precision, setup.weight_dtype) == (None, False, "float32")
     assert estimate(GEMMA_4B, setup).overhead == 0
     monkeypatch.setattr(device, "cpu_bf16", lambda: "avx512_bf16")  # the file's bf16: true is kept there
-    assert setup_from_config(load_config(QLORA), device="cpu").mixed_precision
+    assert setup_from_request(plan_request(load_config(QLORA), cuda=False)).mixed_precision
 
 
 def test_trl_defaults_fill_unset_keys():
-    setup = setup_from_config(load_config(None, {"model_name_or_path": "google/gemma-3-270m-it"}))
+    setup = gpu_plan(load_config(None, {"model_name_or_path": "google/gemma-3-270m-it"}))[1]
     assert (setup.gradient_checkpointing, setup.batch_size, setup.seq_len) == (True, 8, 1024)
     assert setup.mixed_precision  # bf16 unless told otherwise, on a GPU
 
 
 def test_oom_warning_names_the_peak_the_gpu_and_a_change_that_fits():
     config = load_config(QLORA, FULL_FT)
-    plan = plan_inputs(config, "cuda")
+    plan = gpu_plan(config)
     peak = estimate(*plan).peak
     assert oom_warning(plan, int(peak * 1.01), "a big GPU", "x.yaml") is None
     warning = oom_warning(plan, int(peak * 0.5), "a small GPU", "x.yaml")
@@ -158,3 +164,14 @@ def test_unknown_gpu_and_strategy_are_user_errors():
     assert gpu_memory("24GB") == 24 * GIB and gpu_memory("h100") == gpu_memory("H100")
     with pytest.raises(UserError, match="unknown strategy"):
         run(load_config(QLORA), gpus=["A5000"], strategy="zero4")
+
+
+def test_a_deepspeed_file_sets_the_strategy_and_a_missing_one_is_named(tmp_path):
+    (tmp_path / "zero3.json").write_text('{"zero_optimization": {"stage": 3, "offload_param": {"device": "cpu"}}}')
+    config = load_config(None, {"model_name_or_path": "google/gemma-3-270m-it",
+                                "deepspeed": str(tmp_path / "zero3.json")})
+    assert gpu_plan(config, 2)[1].strategy == "zero3-offload"
+    missing = load_config(None, {"model_name_or_path": "google/gemma-3-270m-it", "deepspeed": "nowhere.json"})
+    with pytest.raises(UserError, match="deepspeed config not found: nowhere.json"):
+        gpu_plan(missing, 2)
+    assert gpu_plan(missing, 2, "fsdp")[1].strategy == "fsdp"  # a strategy given reads no file

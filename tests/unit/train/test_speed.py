@@ -6,6 +6,7 @@ import torch
 from sftflow.config import load_config
 from sftflow.errors import UserError
 from sftflow.memory.fit import training_plan
+from sftflow.settings import plan_request
 from sftflow.train import speed
 
 
@@ -15,7 +16,7 @@ def choose(config, model_kw: dict, has_cuda: bool, **kwargs):
 
 def test_unset_keys_get_faster_defaults_and_say_why(make_config):
     config = load_config(make_config(gradient_checkpointing=None))
-    sft, choices = choose(config, dict(config.model), False, plan=training_plan(config, False))
+    sft, choices = choose(config, dict(config.model), False, plan=training_plan(plan_request(config, False)))
     assert sft["gradient_checkpointing"] is False  # a tiny model fits many times over
     assert sft["train_sampling_strategy"] == "group_by_length"  # sdpa on CPU: no variable-length kernel
     text = "\n".join(c.line() for c in choices)
@@ -24,7 +25,7 @@ def test_unset_keys_get_faster_defaults_and_say_why(make_config):
 
 def test_keys_written_in_the_file_are_kept(make_config):
     config = load_config(make_config(gradient_checkpointing=True, padding_free=True))
-    sft, choices = choose(config, dict(config.model), False, plan=training_plan(config, False))
+    sft, choices = choose(config, dict(config.model), False, plan=training_plan(plan_request(config, False)))
     assert sft["gradient_checkpointing"] is True and sft["padding_free"] is True
     assert "train_sampling_strategy" not in sft
     assert not any("gradient_checkpointing" in c.what for c in choices)
@@ -32,7 +33,7 @@ def test_keys_written_in_the_file_are_kept(make_config):
 
 def test_speedups_off_keeps_trl_defaults(make_config):
     config = load_config(make_config(gradient_checkpointing=None, train={"speedups": "off"}))
-    sft, choices = choose(config, dict(config.model), False, plan=training_plan(config, False))
+    sft, choices = choose(config, dict(config.model), False, plan=training_plan(plan_request(config, False)))
     assert sft == dict(config.sft)
     assert [c.line() for c in choices] == ["[sftflow] speed: no other speed-ups (train.speedups: off)"]
 
@@ -40,7 +41,7 @@ def test_speedups_off_keeps_trl_defaults(make_config):
 def test_flash_attention_gets_padding_free(make_config):
     config = load_config(make_config(attn_implementation="flash_attention_2"))
     sft, _ = choose(config, {"attn_implementation": "flash_attention_2"}, False,
-                    plan=training_plan(config, False))
+                    plan=training_plan(plan_request(config, False)))
     assert sft["padding_free"] is True and "train_sampling_strategy" not in sft
 
 
@@ -102,7 +103,8 @@ def test_padding_free_inputs_truncate_like_trl():
 
 def test_micro_batches_from_a_token_budget_keep_the_examples_per_step(make_config):
     config = load_config(make_config(gradient_accumulation_steps=2, max_length=512))  # 4 x 2 = 8 per step
-    sft, choices = choose(config, dict(config.model), False, lengths=[300] * 20, plan=training_plan(config, False))
+    plan = training_plan(plan_request(config, False))
+    sft, choices = choose(config, dict(config.model), False, lengths=[300] * 20, plan=plan)
     assert (sft["per_device_train_batch_size"], sft["gradient_accumulation_steps"]) == (1, 8)
     assert "train_sampling_strategy" not in sft  # one row per micro-batch: nothing to pad or group
     assert any("8 examples per optimizer step kept" in c.what for c in choices)
@@ -115,7 +117,7 @@ def test_a_gpu_micro_batch_is_split_only_when_the_plan_says_it_does_not_fit(make
     from sftflow.memory.estimate import GIB
 
     config = load_config(make_config(per_device_train_batch_size=8, max_length=512))
-    plan = training_plan(config, True)
+    plan = training_plan(plan_request(config, True))
     monkeypatch.setattr(speed, "memory_capacity", lambda has_cuda: (80 * GIB, "a big GPU"))
     sft, _ = choose(config, dict(config.model), True, lengths=[300] * 20, plan=plan)
     assert sft["per_device_train_batch_size"] == 8
@@ -129,7 +131,7 @@ def test_bf16_is_not_chosen_on_cpu(make_config):
     """bf16 autocast on a CPU with bf16 instructions is the user's call (`bf16: true`): measured 1.07-1.08x with a
     1.5% higher validation loss and 1.3x the memory on SmolLM2-135M LoRA (bench/train_throughput.py)."""
     config = load_config(make_config())
-    sft, choices = choose(config, dict(config.model), False, plan=training_plan(config, False))
+    sft, choices = choose(config, dict(config.model), False, plan=training_plan(plan_request(config, False)))
     assert not sft.get("bf16") and not any("bf16" in c.what for c in choices)
 
 
