@@ -86,12 +86,13 @@ def _micro_batch(budget_set: int | None, sft: dict, lengths: list[int], has_cuda
     CPU: a budget of 512 tokens. Measured on SmolLM2-135M LoRA (bench/train_throughput.py): one row of
     ~200-400 tokens already keeps both cores busy, so smaller micro-batches only drop padding and activation
     memory. GPU: no budget unless set; the memory plan splits a micro-batch that would not fit."""
-    per_device = int(sft.get("per_device_train_batch_size") or 8)  # TRL's default
-    accumulation = int(sft.get("gradient_accumulation_steps") or 1)
+    trl = trl_defaults("sft")  # for the keys the config leaves unset
+    per_device = int(sft.get("per_device_train_batch_size") or trl["per_device_train_batch_size"])
+    accumulation = int(sft.get("gradient_accumulation_steps") or trl["gradient_accumulation_steps"])
     if sft.get("packing") or sft.get("padding_free") or per_device == 1:
         return []  # a packed row is its own token budget; one row cannot be split
     budget = budget_set or (None if has_cuda else CPU_MICRO_BATCH_TOKENS)
-    row = _p95(lengths, sft.get("max_length", trl_defaults("sft")["max_length"]))
+    row = _p95(lengths, sft.get("max_length", trl["max_length"]))
     if budget and row:
         wanted, why = max(1, budget // row), (f"a budget of {budget} tokens per micro-batch"
                                               f"{'' if budget_set else ' on CPU'}, "
