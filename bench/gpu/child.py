@@ -6,9 +6,16 @@
                                                              model folders FOLDER/NAME, random weights in the
                                                              architecture of model_configs/NAME.json
     python bench/gpu/child.py train CONFIG --result R.json [--plan GPU] [--merge] [--warmup N] [--seconds S]
+                                   [--launch MODE --accelerate-config FILE]
                                                              `sftflow train CONFIG` (the CLI, in this process) with a
                                                              meter on the trainer; --plan: the planner's verdict first;
-                                                             --merge: then `sftflow merge CONFIG` (one start saved)
+                                                             --merge: then `sftflow merge CONFIG` (one start saved);
+                                                             --launch: through `sftflow train --launch MODE` (the
+                                                             workers are other processes: nothing is metered)
+    python bench/gpu/child.py bare MODEL BATCH LENGTH --result R.json [--compile] [--warmup N] [--seconds S]
+                                                             the ceiling: a bare PyTorch loop, random tokens
+    python bench/gpu/child.py trl MODEL DATA OUT BATCH --result R.json [--packing] [--warmup N] [--seconds S]
+                                                             what a user runs instead: TRL's SFTTrainer, its defaults
 
 Every mode writes R.json (also after a failure: `error` holds the end of the traceback).
 """
@@ -59,6 +66,9 @@ def probe(info: dict, save) -> None:
     save()
     info["checks"]["bitsandbytes"] = (_bnb_4bit(torch) if info["cuda"] else
                                       "not checked: no CUDA (sftflow trains QLoRA as LoRA there)")
+    save()
+    info["imports"]["deepspeed"] = _import("deepspeed")  # ZeRO (the scale section); not on every machine
+    info["checks"]["deepspeed"] = info["imports"]["deepspeed"]
 
 
 def _datasets() -> str:
@@ -137,7 +147,8 @@ def build(name: str, folder: Path, tiny: bool) -> dict:
             "embedding_params": model.get_input_embeddings().weight.numel(), "architecture": type(model).__name__}
 
 
-def train(record: dict, config: str, plan_gpu: str | None, merge: bool, warmup: int, seconds: float) -> None:
+def train(record: dict, config: str, plan_gpu: str | None, merge: bool, warmup: int, seconds: float,
+          launch: list[str] = ()) -> None:
     """Fills `record` as it goes, so that a failure still reports what was measured until then."""
     import torch
 
@@ -147,7 +158,7 @@ def train(record: dict, config: str, plan_gpu: str | None, merge: bool, warmup: 
     meter = install_meter(warmup, seconds, cuda)
     started = time.perf_counter()
     try:
-        record["exit"] = sftflow_api.cli_main(["train", config])
+        record["exit"] = sftflow_api.cli_main(["train", config, *launch])
     finally:
         record.update(wall_s=time.perf_counter() - started, meter=meter.summary())
         if cuda:
@@ -161,6 +172,84 @@ def train(record: dict, config: str, plan_gpu: str | None, merge: bool, warmup: 
         started = time.perf_counter()
         record["merge_exit"] = sftflow_api.cli_main(["merge", config])
         record["merge_s"] = time.perf_counter() - started
+
+
+def bare(record: dict, model_dir: str, batch: int, length: int, compiled: bool, warmup: int, seconds: float) -> None:
+    """The ceiling at one shape: the same model in a bare PyTorch loop (bf16 weights, sdpa attention, fused AdamW
+    on CUDA, the model's own causal-LM loss over every token), random token ids at a fixed shape, optionally under
+    torch.compile. Timed like the trainer's meter: `warmup` steps, then steps until `seconds` have passed, the GPU
+    synchronised only at the two ends."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    cuda = torch.cuda.is_available()
+    device = "cuda" if cuda else "cpu"
+    model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.bfloat16, attn_implementation="sdpa").to(device)
+    model.train()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-5, fused=cuda)
+    generator = torch.Generator(device=device).manual_seed(0)
+    ids = torch.randint(0, TINY["vocab_size"], (batch, length), device=device, generator=generator)
+    forward = torch.compile(model) if compiled else model
+
+    def step():
+        loss = forward(input_ids=ids, labels=ids).loss
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        return loss
+
+    def now():
+        if cuda:
+            torch.cuda.synchronize()
+        return time.perf_counter()
+
+    started = now()
+    for _ in range(max(warmup, 1)):  # the first step compiles, when compiled
+        loss = step()
+    record["warmup_s"] = now() - started
+    steps, start = 0, now()
+    while steps == 0 or time.perf_counter() - start < seconds:
+        loss = step()
+        steps += 1
+    elapsed = now() - start
+    tokens = steps * batch * length  # every position is in the loss (its first label is shifted out)
+    record.update(exit=0, meter={"steps": steps + max(warmup, 1), "timed_steps": steps, "seconds": elapsed,
+                                 "real_tokens": tokens, "trained_tokens": tokens}, loss=float(loss))
+    _memory(record, cuda)
+
+
+def trl_plain(record: dict, model_dir: str, data: str, out: str, batch: int, packing: bool, max_steps: int,
+              warmup: int, seconds: float) -> None:
+    """TRL's SFTTrainer with its own defaults, on the bench's rows as conversational prompt-completion; only the
+    batch, bf16, max_length and the learning rate are set (the teaching file's values), plus packing when asked."""
+    import torch
+    from datasets import Dataset
+    from trl import SFTConfig, SFTTrainer
+
+    cuda = torch.cuda.is_available()
+    rows = [json.loads(line) for line in (Path(data) / "train.jsonl").read_text().splitlines() if line.strip()]
+    dataset = Dataset.from_list([{"prompt": [{"role": "user", "content": f"{r['sql_context']}\n\n{r['sql_prompt']}"}],
+                                  "completion": [{"role": "assistant", "content": r["sql"]}]} for r in rows])
+    args = SFTConfig(output_dir=out, per_device_train_batch_size=batch, bf16=True, max_length=1024,
+                     learning_rate=5e-5, packing=packing, max_steps=max_steps, logging_steps=5, save_strategy="no",
+                     report_to="none", use_cpu=not cuda)  # use_cpu: the dry run (transformers asks for it)
+    meter = install_meter(warmup, seconds, cuda)
+    trainer = SFTTrainer(model=model_dir, args=args, train_dataset=dataset)
+    result = trainer.train()
+    losses = [entry["loss"] for entry in trainer.state.log_history if "loss" in entry]
+    record.update(exit=0, meter=meter.summary(), loss=losses[-1] if losses else result.training_loss)
+    _memory(record, cuda)
+
+
+def _memory(record: dict, cuda: bool) -> None:
+    import torch
+
+    if cuda:
+        record.update(max_allocated=torch.cuda.max_memory_allocated(), max_reserved=torch.cuda.max_memory_reserved())
+    else:
+        import resource
+
+        record["max_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def _plan_summary(plan: dict) -> dict:
@@ -232,7 +321,7 @@ def install_meter(warmup: int, seconds: float, cuda: bool):
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=("probe", "build", "train"))
+    parser.add_argument("mode", choices=("probe", "build", "train", "bare", "trl"))
     parser.add_argument("args", nargs="*")
     parser.add_argument("--result", required=True, help="the JSON file this mode writes")
     parser.add_argument("--tiny", action="store_true")
@@ -240,6 +329,11 @@ def main() -> int:
     parser.add_argument("--merge", action="store_true", help="after training, merge the adapter (train)")
     parser.add_argument("--warmup", type=int, default=5, help="optimizer steps left out of the timing")
     parser.add_argument("--seconds", type=float, default=10.0, help="steady training to time, then stop")
+    parser.add_argument("--launch", help="train: through `sftflow train --launch MODE` (one process)")
+    parser.add_argument("--accelerate-config", help="train --launch: accelerate's config file")
+    parser.add_argument("--compile", action="store_true", help="bare: under torch.compile")
+    parser.add_argument("--packing", action="store_true", help="trl: packing=True")
+    parser.add_argument("--max-steps", type=int, default=400, help="trl: SFTConfig.max_steps (a bound)")
     args = parser.parse_args()
     result_path, record = Path(args.result), {}
 
@@ -252,8 +346,16 @@ def main() -> int:
         elif args.mode == "build":
             names, folder = args.args[:-1], Path(args.args[-1])
             record["models"] = {name: build(name, folder / name, args.tiny) for name in names}
+        elif args.mode == "bare":
+            model, batch, length = args.args
+            bare(record, model, int(batch), int(length), args.compile, args.warmup, args.seconds)
+        elif args.mode == "trl":
+            model, data, out, batch = args.args
+            trl_plain(record, model, data, out, int(batch), args.packing, args.max_steps, args.warmup, args.seconds)
         else:
-            train(record, args.args[0], args.plan, args.merge, args.warmup, args.seconds)
+            launch = (["--launch", args.launch, "--num-processes", "1"] if args.launch else []) + (
+                ["--accelerate-config", args.accelerate_config] if args.accelerate_config else [])
+            train(record, args.args[0], args.plan, args.merge, args.warmup, args.seconds, launch)
     except BaseException as e:  # recorded for the report, then the process fails as it would have
         record["error"] = "".join(traceback.format_exception(e))[-3000:]
         raise

@@ -2,6 +2,7 @@
 
     python3 bench/gpu/fetch_wheels.py                  # Python 3.12, manylinux x86-64 -> bench/gpu/wheels (git-ignored)
     python3 bench/gpu/fetch_wheels.py --python-version 3.11 --dest /tmp/emu-wheels    # the same set for a local check
+    python3 bench/gpu/fetch_wheels.py --deepspeed --dest bench/gpu/wheels-ds           # the scale section's ZeRO set
 
 Versions come from requirements/lock.txt (what the project tests with); liger-kernel and bitsandbytes are not in
 the lock (GPU only) and are pinned here. bitsandbytes' wheel holds native libraries for CUDA 11.8 to 13.2, ROCm
@@ -11,6 +12,7 @@ in the 64 MiB the GPU call carries (with the working tree) is refused, and bitsa
 """
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -25,6 +27,12 @@ FROM_LOCK = ("trl", "datasets", "dill", "multiprocess", "peft", "sqlglot")  # tr
 PINNED = {"liger-kernel": "0.8.5", "bitsandbytes": "0.50.2"}  # GPU-only, outside the lock; newest on 2026-11-27
 PLATFORMS = ("manylinux_2_28_x86_64", "manylinux_2_27_x86_64", "manylinux_2_24_x86_64", "manylinux_2_17_x86_64",
              "manylinux2014_x86_64", "manylinux1_x86_64")
+# --deepspeed: ZeRO for the scale section. DeepSpeed is published as source only; its wheel is built here without
+# ops (DS_BUILD_OPS=0: they are compiled on first use), and its dependencies the GPU machine was not seen to have
+# are carried beside it (pydantic's family at the versions of this project's other locks).
+DEEPSPEED = {"deepspeed": "0.19.8", "hjson": "3.1.0", "msgpack": "1.2.4", "ninja": "1.13.2", "einops": "0.8.2",
+             "py-cpuinfo": "9.0.0", "pydantic": "2.14.4", "pydantic-core": "2.50.5", "annotated-types": "0.8.0",
+             "typing-inspection": "0.4.5"}
 KEPT_LIBRARIES = re.compile(r"libbitsandbytes_(cuda13\d|cpu)\.so$")  # torch 2.11 on the machine is built for CUDA 13
 MIB = 2 ** 20
 
@@ -38,9 +46,13 @@ def main() -> int:
     parser.add_argument("--pyarrow", action="store_true", help="plan B: also carry the lock's pyarrow (52 MiB; "
                         "bitsandbytes then goes to the second set), for a machine whose pyarrow fails datasets "
                         "(the run's `check datasets` line)")
+    parser.add_argument("--deepspeed", action="store_true", help="instead: the set for ZeRO (DeepSpeed, its wheel "
+                        "built here from source, and its dependencies), e.g. --dest bench/gpu/wheels-ds")
     args = parser.parse_args()
     dest = Path(args.dest)
     dest.mkdir(parents=True, exist_ok=True)
+    if args.deepspeed:
+        return deepspeed_set(dest, args.python_version)
     specs = pinned_versions(("pyarrow",) if args.pyarrow else ())
     wheels = [download(name, version, args.python_version, dest) for name, version in specs.items()]
     for stale in set(dest.glob("*.whl")) - set(wheels):  # one version of each: two stop the whole install
@@ -58,6 +70,38 @@ def main() -> int:
               "GPU call carries; nothing here fits the GPU run as it is", file=sys.stderr)
         return 2
     return 0
+
+
+def deepspeed_set(dest: Path, python_version: str) -> int:
+    wheels = [build_deepspeed(DEEPSPEED["deepspeed"], dest)]
+    wheels += [download(name, version, python_version, dest) for name, version in DEEPSPEED.items()
+               if name != "deepspeed"]
+    for stale in set(dest.glob("*.whl")) - set(wheels):
+        stale.unlink()
+        print(f"removed {stale.name} (not in the set)")
+    tree = working_tree_bytes(exclude=(dest,))
+    print_sets({dest: wheels}, tree, None)
+    return 2 if tree + total(wheels) > LIMIT else 0
+
+
+def build_deepspeed(version: str, dest: Path) -> Path:
+    """DeepSpeed's wheel from its source release, no ops compiled (py3-none-any); needs torch importable here."""
+    found = sorted(dest.glob(f"deepspeed-{version}-*.whl"))
+    if found:
+        return found[0]
+    env = {**os.environ, "DS_BUILD_OPS": "0"}
+    with tempfile.TemporaryDirectory() as source:
+        pip(["download", "-q", "--no-deps", "--no-binary=:all:", "-d", source, f"deepspeed=={version}"], env)
+        pip(["wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(dest),
+             *map(str, Path(source).glob("deepspeed-*.tar.gz"))], env)
+    return next(dest.glob(f"deepspeed-{version}-*.whl"))
+
+
+def pip(arguments: list[str], env: dict) -> None:
+    done = subprocess.run([sys.executable, "-m", "pip", *arguments], check=False, capture_output=True, text=True,
+                          env=env)
+    if done.returncode != 0:
+        raise SystemExit(f"pip {' '.join(arguments[:1])} failed:\n{done.stderr[-2000:]}")
 
 
 def pinned_versions(extra: tuple[str, ...] = ()) -> dict[str, str]:

@@ -4,6 +4,7 @@ import time
 
 GIB = 2 ** 30
 PLANNER_GOAL, MFU_GOAL, RATIO_GOAL = 0.10, 0.35, 3.0
+TRL_GOAL, BARE_GOAL, LARGE_MFU_GOAL = 1.5, 2.0, 0.30  # x plain TRL; within this factor of the bare ceiling; MFU
 HEADLINE, TEACHING = "gemma-defaults", "gemma-teaching"
 REMEDIES = {  # what to do when a probe check fails (versions.txt has the details)
     "datasets": "datasets does not work here (versions.txt: check datasets, pyarrow): if pyarrow is the cause, "
@@ -11,19 +12,23 @@ REMEDIES = {  # what to do when a probe check fails (versions.txt has the detail
     "bitsandbytes": "the carried bitsandbytes does not load or run on this GPU: QLoRA cases were skipped",
     "liger": "liger-kernel does not import: the defaults ran without it, its toggle was skipped",
 }
-FILES = "versions.txt throughput.txt planner.txt qlora.txt summary.txt results.json cases.log"
+FILES = "versions.txt throughput.txt planner.txt qlora.txt scale.txt summary.txt results.json cases.log"
 THROUGHPUT_HEAD = ("random weights, real architecture), generated text-to-SQL rows, the teaching file's bf16 "
                    "settings")
 THROUGHPUT_TERMS = ("timed: steady training after the warm-up steps (run.py GPU/DRY sizes); tok/s = non-pad tokens "
                     "through the model; trained/s = tokens in the loss; MFU = 6 x parameters x tok/s / peak; "
                     "MFU(tr): with trained/s; MFU(ex): the matmuls done, as TRL projects only trained positions "
                     "through the (tied) LM head: 6 x (non-embedding params x tok/s + embedding params x trained/s); "
-                    "x base = trained/s over the teaching settings at the same global batch")
+                    "x base = trained/s over the teaching settings at the same global batch; x trl = trained/s over "
+                    "plain TRL (SFTTrainer, its defaults) at the same batch; x bare = tok/s over the faster bare "
+                    "PyTorch loop at the same batch (4 or 32 rows of 192 random tokens: about the rows' length)")
 PLANNER_HEAD = ("Memory planner vs measured: Gemma-3 270M, the teaching file's bf16 settings, batches padded to "
                 "exactly max_length (the planner's assumption), TRL's default optimizer (QLoRA: the shipped "
                 "paged_adamw_8bit)")
 PLANNER_TERMS = ("predicted = `sftflow plan` peak less its CUDA context allowance (which max_memory_allocated does "
                  "not see); measured = torch.cuda.max_memory_allocated over the run; error = predicted / measured - 1")
+SCALE_HEAD = ("Scale: one process each through `sftflow train --launch MODE` (accelerate on a GPU, torchrun on "
+              "CPU), SmolLM2-135M architecture (random weights), then `sftflow merge` where there is an adapter")
 QLORA_HEAD = ("QLoRA -> merge -> parity: SmolLM2-135M architecture (random weights), the shipped QLoRA keys "
               "(court_headnotes/qlora.yaml), then `sftflow merge` with its parity check")
 
@@ -81,6 +86,18 @@ def ratio(result: dict, results: dict) -> float | None:
     return mine[1] / theirs[1] if mine and theirs and theirs[1] else None
 
 
+def against(result: dict, results: dict, kind: str) -> float | None:
+    """A sftflow case's speed over plain TRL's (kind 'trl': trained tokens/s, both train on completions only) or
+    the faster bare loop's ('bare': tokens/s through the model; the bare loop trains on every token) at the same
+    batch (cases.Case.against); None when that baseline did not run."""
+    mine, which = rates(result), 1 if kind == "trl" else 0
+    theirs = [rates(results[name]) for name in result.get("against") or () if name.startswith(kind)
+              and name in results and rates(results[name])]
+    if not mine or not theirs:
+        return None
+    return mine[which] / max(speed[which] for speed in theirs)
+
+
 def peak(result: dict) -> str:
     if result.get("max_allocated") is not None:
         return f"{result['max_allocated'] / GIB:.2f}"
@@ -88,19 +105,20 @@ def peak(result: dict) -> str:
 
 
 def throughput(results: dict, facts: dict) -> str:
-    rows = [r for r in results.values() if r["section"] == "throughput"]
+    rows = [r for r in results.values() if r["section"] in ("throughput", "baselines")]
     params = next((r["params"] for r in rows if r.get("params")), 0)
     lines = [f"Throughput: Gemma-3 270M full fine-tuning ({params / 1e6:.1f}M parameters, {THROUGHPUT_HEAD}",
              device_line(facts), THROUGHPUT_TERMS, "",
-             (f"{'case':<32}{'status':<10}{'steps':>6}{'tok/s':>11}{'trained/s':>11}{'x base':>8}{'MFU':>8}"
-              f"{'MFU(tr)':>9}{'MFU(ex)':>9}{'peak GiB':>11}{'loss':>8}")]
+             (f"{'case':<32}{'status':<10}{'steps':>6}{'tok/s':>11}{'trained/s':>11}{'x base':>8}{'x trl':>7}"
+              f"{'x bare':>7}{'MFU':>8}{'MFU(tr)':>9}{'MFU(ex)':>9}{'peak GiB':>11}{'loss':>8}")]
     for r in rows:
         speed, x = rates(r), ratio(r, results)
         share, share_trained, share_executed = (mfu(r, facts, tokens) for tokens in ("real", "trained", "executed"))
         lines.append(f"{r['case']:<32}{_split_status(r)[0]:<10}{(r.get('meter') or {}).get('steps', '-'):>6}"
                      f"{_num(speed and speed[0], '.1f'):>11}{_num(speed and speed[1], '.1f'):>11}"
-                     f"{_num(x, '.2f'):>8}{_num(share, '.1%'):>8}{_num(share_trained, '.1%'):>9}"
-                     f"{_num(share_executed, '.1%'):>9}"
+                     f"{_num(x, '.2f'):>8}{_num(against(r, results, 'trl'), '.2f'):>7}"
+                     f"{_num(against(r, results, 'bare'), '.2f'):>7}{_num(share, '.1%'):>8}"
+                     f"{_num(share_trained, '.1%'):>9}{_num(share_executed, '.1%'):>9}"
                      f"{peak(r):>11}{_num(r.get('loss'), '.3f'):>8}")
     lines += ["", "what each case is, and what sftflow chose for it:"]
     for r in rows:
@@ -143,9 +161,9 @@ def planner(results: dict, facts: dict) -> str:
     return "\n".join(lines)
 
 
-def qlora(results: dict, facts: dict) -> str:
-    lines = [QLORA_HEAD, device_line(facts)]
-    for r in (r for r in results.values() if r["section"] == "qlora"):
+def qlora(results: dict, facts: dict, section: str = "qlora", head: str = QLORA_HEAD) -> str:
+    lines = [head, device_line(facts)]
+    for r in (r for r in results.values() if r["section"] == section):
         lines.append(f"\n{r['case']}: train {r['status']}, {(r.get('meter') or {}).get('steps', '-')} steps, "
                      f"loss {_num(r.get('loss'), '.3f')}, peak {peak(r)} GiB, {_num(r.get('elapsed_s'), '.0f')} s")
         lines += [f"  {line}" for line in r.get("speed", [])]
@@ -158,6 +176,13 @@ def qlora(results: dict, facts: dict) -> str:
         lines += [f"  {line}" for line in parity_lines(merge.get("parity"))]
         if merge.get("error"):
             lines.append("  error: " + merge["error"].strip().splitlines()[-1][:300])
+    return "\n".join(lines)
+
+
+def scale(results: dict, facts: dict) -> str:
+    lines = [qlora(results, facts, "scale", SCALE_HEAD)]
+    for r in (r for r in results.values() if r["section"] == "scale" and r["status"] != "ok"):
+        lines.append(f"{r['case']}: {r['what']} [{r['status']}]")
     return "\n".join(lines)
 
 
@@ -185,7 +210,7 @@ def figures(r: dict, results: dict, facts: dict) -> str:
     """The one-line figures of a case for the summary table."""
     if r["status"] != "ok":
         return ""
-    if r["section"] == "throughput":
+    if r["section"] in ("throughput", "baselines"):
         speed, share = rates(r), mfu(r, facts)
         if not speed:
             return "nothing timed"
@@ -193,8 +218,9 @@ def figures(r: dict, results: dict, facts: dict) -> str:
         if share is not None:
             text += (f", MFU {share:.1%} (on trained tokens {mfu(r, facts, 'trained'):.1%}, "
                      f"executed {mfu(r, facts, 'executed'):.1%})")
-        x = ratio(r, results)
-        return text + (f", {x:.2f}x teaching" if x else "") + f", peak {peak(r)} GiB"
+        x, trl, bare = ratio(r, results), against(r, results, "trl"), against(r, results, "bare")
+        text += (f", {x:.2f}x teaching" if x else "") + (f", {trl:.2f}x trl" if trl else "")
+        return text + (f", {bare:.2f}x bare" if bare else "") + f", peak {peak(r)} GiB"
     if r["section"] == "planner":
         plan = r.get("plan") or {}
         text = f"predicted {_num(plan and plan['peak'] - plan['overhead'], '.2f', GIB)} GiB"
@@ -204,6 +230,9 @@ def figures(r: dict, results: dict, facts: dict) -> str:
         return text + f", measured {measured} GiB, error {_num(planner_error(r), '+.1%')}"
     merge = r.get("merge") or {}
     passed = (merge.get("parity") or {}).get("passed")
+    if r["section"] == "scale":  # the workers are other processes: the log's loss, not the meter's steps
+        merged = f", merge {merge.get('status', '-')}, parity {'passed' if passed else 'FAILED'}" if merge else ""
+        return f"trained (loss {_num(r.get('loss'), '.3f')})" + merged
     return (f"trained {(r.get('meter') or {}).get('steps', '-')} steps (loss {_num(r.get('loss'), '.3f')}), merge "
             f"{merge.get('status', '-')}, parity {'passed' if passed else 'FAILED' if merge else '-'}")
 
@@ -231,6 +260,19 @@ def goals(results: dict, facts: dict) -> list[str]:
     x = ratio(headline, results) if headline else None
     lines.append(f"  {HEADLINE} / {TEACHING} (trained tok/s) >= {RATIO_GOAL:g}x: "
                  + (f"{x:.2f}x -> {'met' if x >= RATIO_GOAL else 'not met'}" if x else "n/a"))
+    trl = against(headline, results, "trl") if headline else None
+    lines.append(f"  {HEADLINE} / trl-plain (trained tok/s, batch 4) >= {TRL_GOAL:g}x: "
+                 + (f"{trl:.2f}x -> {'met' if trl >= TRL_GOAL else 'not met'}" if trl else "n/a (baselines not run)"))
+    bare = against(headline, results, "bare") if headline else None
+    lines.append(f"  {HEADLINE} within {BARE_GOAL:g}x of the bare ceiling (batch 4): "
+                 + (f"the bare loop is {1 / bare:.2f}x as fast -> {'met' if 1 / bare <= BARE_GOAL else 'not met'}"
+                    if bare else "n/a (baselines not run)"))
+    large = [(mfu(r, facts), r["case"]) for r in results.values() if r["section"] == "throughput"
+             and r["case"] != HEADLINE and r["case"].startswith("gemma-defaults") and mfu(r, facts) is not None]
+    best = max(large, default=None)
+    lines.append(f"  MFU >= {LARGE_MFU_GOAL:.0%} at a large-batch or packed shape: "
+                 + (f"{best[0]:.1%} ({best[1]}) -> {'met' if best[0] >= LARGE_MFU_GOAL else 'not met'}" if best
+                    else "n/a"))
     errors = {r["case"]: planner_error(r) for r in results.values() if planner_error(r) is not None}
     if errors:
         worst = max(errors, key=lambda name: abs(errors[name]))

@@ -38,7 +38,7 @@ NEEDED = ("trl", "datasets", "sqlglot")  # not on the GPU machine: when one is m
 RELIED_ON = ("torch", "triton", "transformers", "trl", "datasets", "peft", "accelerate", "huggingface_hub",
              "tokenizers", "safetensors", "liger_kernel", "bitsandbytes", "sqlglot", "numpy", "pandas", "pyarrow",
              "fsspec", "dill", "multiprocess", "xxhash", "jinja2", "pyyaml", "matplotlib", "psutil", "filelock",
-             "packaging", "regex", "tqdm", "requests")
+             "packaging", "regex", "tqdm", "requests", "deepspeed")
 RESERVE_S = 5  # kept back for the tables at the end
 # throughput cases stop after `seconds` of timed steps (max_steps is only a bound); memory cases run plan_steps
 # pool_s: kept for the planner and QLoRA cases, which run `jobs` at a time after the throughput cases
@@ -75,9 +75,12 @@ def parse_args():
     parser.add_argument("--dry-run", action="store_true", help="tiny models, a few steps: the same code on CPU")
     parser.add_argument("--peak-tflops", type=float, default=989.0, help="dense bf16 peak for MFU (H100/H200: 989)")
     parser.add_argument("--budget-s", type=float, help="whole run, install included (default 540; dry run 115)")
-    parser.add_argument("--sections", default="throughput,planner,qlora")
+    parser.add_argument("--sections", default="throughput,planner,qlora",
+                        help="of throughput, planner, qlora, baselines, scale (the default fits one 9-minute call; "
+                             "baselines and scale are a second and third)")
     parser.add_argument("--cases", help="only these cases (comma-separated names), e.g. to rerun what failed")
-    parser.add_argument("--wheels", default=str(HERE / "wheels"), help="carried wheels (fetch_wheels.py)")
+    parser.add_argument("--wheels", default=f"{HERE / 'wheels'},{HERE / 'wheels-ds'}",
+                        help="folders of carried wheels, comma-separated (fetch_wheels.py; wheels-ds: --deepspeed)")
     # "site-packages" in the path: dill (datasets' fingerprints) pickles modules found elsewhere by value, and fails
     # on pyarrow's (seen: PicklingError on MonthDayNano with the wheels, pyarrow among them, in /tmp/site)
     parser.add_argument("--site", default="/tmp/sftflow-gpu/site-packages", help="where the wheels are installed")
@@ -98,7 +101,8 @@ class Run:
         self.lock = threading.Lock()  # cases finish in several threads; the files are rewritten one at a time
 
     def prepare(self) -> None:
-        self.facts["install"] = install_wheels(Path(self.args.wheels), Path(self.args.site), self.env)
+        folders = [Path(folder) for folder in self.args.wheels.split(",") if folder]
+        self.facts["install"] = install_wheels(folders, Path(self.args.site), self.env)
         self.env.update(PYTHONPATH=os.pathsep.join(p for p in (self.env.get("PYTHONPATH"), str(REPO / "src")) if p),
                         SFTFLOW_CACHE=str(self.work / "cache"), HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1",
                         TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false", PYTHONUNBUFFERED="1",
@@ -136,7 +140,8 @@ class Run:
         for case in schedule:  # the tables list every case in schedule order, pending ones too
             self.results[case.name] = {"case": case.name, "section": case.section, "what": case.what,
                                        "status": "pending"}
-        alone = [] if self.args.dry_run else [c for c in schedule if c.section == "throughput"]
+        alone = [c for c in schedule if c.section == "scale" or not self.args.dry_run and c.section in
+                 bench_cases.SEQUENTIAL]
         self.pooled = any(c not in alone for c in schedule)  # no pooled cases: nothing to keep time for
         for case in alone:
             self.run_case(case)
@@ -145,7 +150,7 @@ class Run:
 
     def run_case(self, case) -> None:
         result = {"case": case.name, "section": case.section, "what": case.what, "method": case.method,
-                  "baseline": case.baseline}
+                  "baseline": case.baseline, "against": list(case.against)}
         skip = self.skip_reason(case)
         if skip:
             result["status"] = "skipped: " + skip
@@ -177,8 +182,10 @@ class Run:
         return ""
 
     def train_case(self, case) -> dict:
-        steps = {"planner": self.size["plan_steps"], "qlora": self.size["qlora_steps"]}.get(case.section,
-                                                                                           self.size["max_steps"])
+        if case.kind != "sftflow":
+            return self.baseline_case(case)
+        steps = {"planner": self.size["plan_steps"], "qlora": self.size["qlora_steps"],
+                 "scale": self.size["qlora_steps"]}.get(case.section, self.size["max_steps"])
         config = bench_cases.config_for(case, Path(self.models[case.model]["folder"]), self.data,
                                         self.work / "runs" / case.name, steps, self.size["logging_steps"])
         if self.args.dry_run and not self.facts["cuda"] and case.section == "throughput":
@@ -188,13 +195,19 @@ class Run:
         path = self.work / "configs" / f"{case.name}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(yaml.safe_dump(config, sort_keys=False))
-        timed = case.section == "throughput"
+        timed = case.section in bench_cases.TIMED
         argv = ["train", str(path), "--warmup", str(self.size["warmup"] if timed else 0),
                 "--seconds", str(self.size["seconds"] if timed else 1e9)]
         if case.section == "planner":
             argv += ["--plan", "H100"]  # the GPU only names the verdict's capacity; the estimate is the same
-        if case.section == "qlora":
+        if case.merge:
             argv.append("--merge")
+        if case.launch:
+            argv += ["--launch", case.launch]
+        if case.accelerate or case.deepspeed:
+            launch_file = path.with_suffix(".accelerate.yaml")
+            launch_file.write_text(yaml.safe_dump(bench_cases.accelerate_config(case, path.parent), sort_keys=False))
+            argv += ["--accelerate-config", str(launch_file)]
         started = time.monotonic()
         result = self.child(case.name, argv, self.time_for(case))
         model = self.models[case.model]
@@ -205,9 +218,26 @@ class Run:
             result["merge"] = merge_result(result, Path(config["output_dir"]))
         return result
 
+    def baseline_case(self, case) -> dict:
+        """A bare PyTorch loop or plain TRL on the same model and rows: what sftflow's speed is divided by."""
+        folder = self.models[case.model]["folder"]
+        timing = ["--warmup", str(self.size["warmup"]), "--seconds", str(self.size["seconds"])]
+        if case.kind == "bare":
+            argv = ["bare", folder, *map(str, case.shape), *timing] + (["--compile"] if case.compiled else [])
+        else:
+            out = self.work / "runs" / case.name
+            argv = ["trl", folder, str(self.data), str(out), str(case.shape[0]), *timing,
+                    "--max-steps", str(self.size["max_steps"])] + (["--packing"] if case.packing else [])
+        started = time.monotonic()
+        result = self.child(case.name, argv, self.time_for(case))
+        model = self.models[case.model]
+        result.update(elapsed_s=time.monotonic() - started, params=model["params"],
+                      embedding_params=model["embedding_params"])
+        return result
+
     def time_left(self, case) -> float:
         """Until the run's deadline; throughput cases stop earlier, leaving pool_s to the cases after them."""
-        keep = self.size["pool_s"] if case.section == "throughput" and getattr(self, "pooled", True) else 0
+        keep = self.size["pool_s"] if case.section in bench_cases.SEQUENTIAL and getattr(self, "pooled", True) else 0
         end = self.deadline - RESERVE_S - keep
         return end - time.monotonic()
 
@@ -216,7 +246,8 @@ class Run:
 
     def write_results(self) -> None:
         """Every file again after each case: an interrupted run keeps what it measured."""
-        sections = {"throughput": report.throughput, "planner": report.planner, "qlora": report.qlora}
+        sections = {"throughput": report.throughput, "planner": report.planner, "qlora": report.qlora,
+                    "scale": report.scale}
         for section, table in sections.items():
             (self.out / f"{section}.txt").write_text(table(self.results, self.facts) + "\n")
         (self.out / "results.json").write_text(json.dumps({"facts": self.facts, "cases": self.results}, indent=1,
@@ -226,14 +257,18 @@ class Run:
         (self.out / "cases.log").write_text("\n\n".join(logs) + "\n")
 
 
-def install_wheels(wheels: Path, site: Path, env: dict) -> str:
-    """pip-install the carried wheels into `site` (first on PYTHONPATH) when a package the run needs is missing."""
+def install_wheels(folders: list[Path], site: Path, env: dict) -> str:
+    """pip-install the carried wheels into `site` (first on PYTHONPATH) when a package the run needs is missing,
+    or DeepSpeed is carried (the scale section's ZeRO cases) and missing."""
     missing = [name for name in NEEDED if importlib.util.find_spec(name) is None]
+    found = sorted(wheel for folder in folders for wheel in folder.glob("*.whl"))
+    if importlib.util.find_spec("deepspeed") is None and any(w.name.startswith("deepspeed-") for w in found):
+        missing.append("deepspeed")
     if not missing:
         return "nothing installed: trl, datasets and sqlglot are importable already"
-    found = sorted(wheels.glob("*.whl"))
     if not found:
-        return f"WARNING: {', '.join(missing)} missing and no wheels in {wheels}: training cases will fail"
+        return (f"WARNING: {', '.join(missing)} missing and no wheels in {', '.join(map(str, folders))}: "
+                "training cases will fail")
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-index", "--no-deps", "--no-compile",
                            "--no-cache-dir", "--upgrade", "--target", str(site), *map(str, found)],

@@ -13,8 +13,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 BENCH = REPO / "bench" / "gpu"
 sys.path.insert(0, str(BENCH))
-OUTPUT_FILES = ("versions.txt", "throughput.txt", "planner.txt", "qlora.txt", "summary.txt", "results.json",
-                "cases.log")
+OUTPUT_FILES = ("versions.txt", "throughput.txt", "planner.txt", "qlora.txt", "scale.txt", "summary.txt",
+                "results.json", "cases.log")
 NUMBER = r"[0-9][0-9,]*(\.[0-9]+)?"
 
 
@@ -24,7 +24,8 @@ def dry_run(tmp_path_factory) -> tuple[Path, str]:
     no wheel is installed; a generous budget keeps a busy CI machine from skipping cases for time."""
     out, work = tmp_path_factory.mktemp("gpu-out"), tmp_path_factory.mktemp("gpu-work")
     done = subprocess.run([sys.executable, str(BENCH / "run.py"), "--dry-run", "--out", str(out), "--work", str(work),
-                           "--budget-s", "500", "--wheels", str(work / "no-wheels")],
+                           "--budget-s", "500", "--wheels", str(work / "no-wheels"),
+                           "--sections", "throughput,baselines,planner,qlora,scale"],
                           check=False, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return out, done.stdout
@@ -48,6 +49,15 @@ def test_dry_run_writes_every_file_and_a_summary_row_with_numbers_per_case(dry_r
     for case in ("gemma-defaults-liger-off", "plan-qlora-nogc-256"):
         assert "skipped" in summary_row(stdout, case)
     assert "needs CUDA" in summary_row(stdout, "gemma-defaults-liger-off")
+    # the baselines: a bare PyTorch loop and plain TRL, and the headline divided by each at the same batch
+    for case in ("bare-4x192", "trl-plain", "trl-plain-packing"):
+        assert re.search(rf"\sok\s+{NUMBER} tok/s, {NUMBER} trained tok/s", summary_row(stdout, case))
+    assert re.search(rf"{NUMBER}x trl, {NUMBER}x bare", summary_row(stdout, "gemma-defaults"))
+    # scale: FSDP through `sftflow train --launch fsdp` runs on CPU too; ZeRO and QLoRA + FSDP wait for a GPU
+    assert re.search(rf"\sok\s+trained \(loss {NUMBER}\), merge ok, parity passed",
+                     summary_row(stdout, "fsdp-lora-smollm2"))
+    for case in ("zero3-offload-smollm2", "qlora-fsdp-smollm2", "bare-4x192-compile"):
+        assert "skipped    needs CUDA" in summary_row(stdout, case)
     assert (out / "summary.txt").read_text().strip() in stdout
 
 
@@ -126,6 +136,7 @@ def test_gpu_tables_and_goals_from_gpu_shaped_results():
     results = {
         "gemma-defaults": {**model, "case": "gemma-defaults", "section": "throughput", "what": "defaults",
                            "baseline": "gemma-teaching", "max_allocated": 5 * gib, "speed": ["speed: x"],
+                           "against": ["trl-plain", "bare-4x192", "bare-4x192-compile"],
                            "meter": {"steps": 120, "seconds": 10.0, "real_tokens": 1_000_000,
                                      "trained_tokens": 200_000}},
         "gemma-teaching": {**model, "case": "gemma-teaching", "section": "throughput", "what": "teaching",
@@ -152,7 +163,23 @@ def test_gpu_tables_and_goals_from_gpu_shaped_results():
     assert "MFU of gemma-defaults (bf16) >= 35%: 16.3% -> not met" in text
     assert "planner error within 10%: 1 of 1 cases -> met (worst -6.2%, plan-full-nogc-512)" in text
     assert "parity passed" in text
-    row = r"gemma-defaults\s+ok\s+120\s+100000.0\s+20000.0\s+3.33\s+16.3%"
+    row = r"gemma-defaults\s+ok\s+120\s+100000.0\s+20000.0\s+3.33\s+-\s+-\s+16.3%"
+    assert re.search(row, report.throughput(results, facts))
+    assert "trl-plain (trained tok/s, batch 4) >= 1.5x: n/a (baselines not run)" in text
+    # with the baselines: plain TRL at 10,000 trained tok/s; the faster bare loop (compiled) at 250,000 tok/s
+    results.update({
+        "trl-plain": {**model, "case": "trl-plain", "section": "baselines", "what": "trl", "status": "ok",
+                      "meter": {"steps": 50, "seconds": 10.0, "real_tokens": 500_000, "trained_tokens": 100_000}},
+        "bare-4x192": {**model, "case": "bare-4x192", "section": "baselines", "what": "bare", "status": "ok",
+                       "meter": {"steps": 900, "seconds": 10.0, "real_tokens": 1_500_000, "trained_tokens": 1_500_000}},
+        "bare-4x192-compile": {**model, "case": "bare-4x192-compile", "section": "baselines", "what": "bare",
+                               "status": "ok", "meter": {"steps": 990, "seconds": 10.0, "real_tokens": 2_500_000,
+                                                         "trained_tokens": 2_500_000}}})
+    text = report.summary(results, facts, 480)
+    assert "3.33x teaching, 2.00x trl, 0.40x bare" in text
+    assert "trl-plain (trained tok/s, batch 4) >= 1.5x: 2.00x -> met" in text
+    assert "within 2x of the bare ceiling (batch 4): the bare loop is 2.50x as fast -> not met" in text
+    row = r"gemma-defaults\s+ok\s+120\s+100000.0\s+20000.0\s+3.33\s+2.00\s+0.40\s+16.3%"
     assert re.search(row, report.throughput(results, facts))
     assert "-6.2%" in report.planner(results, facts)
     assert "parity of the merge (float32): max |difference| 2.00e-05" in report.qlora(results, facts)
