@@ -84,9 +84,9 @@ def adapt_to_device(sft: dict, model: dict, has_cuda: bool, world_size: int = 1)
         return sft, model, notes
     if world_size > 1:
         sft.setdefault("ddp_backend", "gloo")  # NCCL needs GPUs
-        # Measured with transformers 5.23 / TRL 1.16 on gloo: token averaging across processes doubled the
-        # loss and the gradient norm of a 2-process run; per-process means match one process within 0.2%.
-        sft.setdefault("average_tokens_across_devices", False)
+        # Without use_cpu, transformers (5.24) makes accelerate's state for a CPU torchrun worker "not distributed":
+        # the Trainer neither wraps the model in DDP nor splits the data, and each process trains alone
+        sft.setdefault("use_cpu", True)
 
     def off(bucket: dict, key: str, value, why: str):
         if bucket.get(key) not in (None, False, value):

@@ -32,11 +32,13 @@ def test_unset_bf16_is_set_off_quietly_on_cpu():
     assert sft["bf16"] is False and sft["dataloader_pin_memory"] is False and notes == []
 
 
-def test_multi_process_cpu_uses_gloo_and_per_process_loss_means():
+def test_multi_process_cpu_uses_gloo_and_is_distributed():
     sft, _, _ = adapt_to_device({}, {}, has_cuda=False, world_size=2)
-    assert sft["ddp_backend"] == "gloo" and sft["average_tokens_across_devices"] is False
-    sft, _, _ = adapt_to_device({"average_tokens_across_devices": True}, {}, has_cuda=False, world_size=2)
-    assert sft["average_tokens_across_devices"] is True  # an explicit choice is kept
+    # use_cpu: without it transformers leaves a CPU worker undistributed (no DDP, no data split)
+    assert sft["ddp_backend"] == "gloo" and sft["use_cpu"] is True
+    assert "average_tokens_across_devices" not in sft  # TRL's default: the loss normalised as in one process
+    sft, _, _ = adapt_to_device({"ddp_backend": "mpi"}, {}, has_cuda=False, world_size=2)
+    assert sft["ddp_backend"] == "mpi"  # an explicit choice is kept
 
 
 def test_written_bf16_is_kept_on_a_cpu_with_bf16_instructions(monkeypatch):
