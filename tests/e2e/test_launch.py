@@ -8,7 +8,6 @@ from sftflow.cli import main
 from sftflow.serve.launch import free_port
 from sftflow.train.launch import LaunchOptions, command
 
-
 # Two processes with the global batch of one: float32 rounding apart (reductions in another order). Measured on
 # the tiny model, 4 SGD steps at lr 0.5: final weights 1.2e-7 (DDP) and 2.7e-6 (FSDP2) apart, losses equal to
 # 4 digits; before use_cpu and token averaging across processes (sftflow.device), 3e-3 (FSDP2) and 3e-2 (DDP).
