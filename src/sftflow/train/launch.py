@@ -1,12 +1,15 @@
 """Multi-process training: `sftflow train CONFIG --launch ddp|fsdp|zero2|zero3 --num-processes N ...`.
 
 GPUs: `accelerate launch` with one of the shipped config files (examples/accelerate/) or the user's.
-CPU: `torchrun` with the gloo backend, because accelerate's launcher runs a single process when
-`use_cpu` is set (it expects mpirun for multi-CPU); `fsdp` there is FSDP2 on gloo (train/cpu_fsdp.py).
+CPU: `torchrun` with the gloo backend for ddp and fsdp, because accelerate's launcher runs a single process when
+`use_cpu` is set (it expects mpirun for multi-CPU); `fsdp` there is FSDP2 on gloo (train/cpu_fsdp.py). zero2 and
+zero3 go through accelerate's DeepSpeed launcher with the shipped file there too, in float32: DeepSpeed's CPU
+accelerator (gloo, its shared-memory all-reduce compiled on first use).
 The launched processes run `sftflow train` again with SFTFLOW_LAUNCHED=1, so they train in place, and
 SFTFLOW_LAUNCH_MODE says which strategy they were started for.
 """
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -42,21 +45,28 @@ def command(options: LaunchOptions, train_args: list[str], has_cuda: bool) -> li
     """The launcher command line that starts `sftflow train <train_args>` in every process."""
     worker = ["-m", "sftflow", "train", *train_args]
     if not has_cuda:
-        if options.mode in ("zero2", "zero3"):
-            raise UserError(f"--launch {options.mode} needs GPUs: DeepSpeed on CPU processes did not train as one "
-                            "job (each trained alone); on CPU use --launch fsdp or ddp (gloo)", "command line")
         if options.accelerate_config:
-            raise UserError("--accelerate-config needs GPUs: on CPU, sftflow starts the processes itself "
-                            "(--launch ddp|fsdp, gloo)", "command line")
-        return [sys.executable, "-m", "torch.distributed.run", f"--nproc_per_node={options.num_processes}",
-                f"--nnodes={options.num_machines}", f"--node_rank={options.machine_rank}",
-                f"--master_addr={options.main_process_ip}", f"--master_port={options.main_process_port}", *worker]
+            raise UserError("--accelerate-config needs GPUs: on CPU, sftflow starts the processes itself (--launch "
+                            "ddp|fsdp on gloo, zero2|zero3 with the shipped file)", "command line")
+        if options.mode not in ("zero2", "zero3"):
+            return [sys.executable, "-m", "torch.distributed.run", f"--nproc_per_node={options.num_processes}",
+                    f"--nnodes={options.num_machines}", f"--node_rank={options.machine_rank}",
+                    f"--master_addr={options.main_process_ip}", f"--master_port={options.main_process_port}", *worker]
+        if not deepspeed_installed():
+            raise UserError(f"--launch {options.mode} needs DeepSpeed, which is not installed: on CPU, "
+                            "`DS_BUILD_OPS=0 pip install --no-build-isolation deepspeed` (./setup.sh --dev does it), "
+                            "or use --launch fsdp or ddp", "command line")
     config = options.accelerate_config or str(shipped_config(options.mode))
-    return [sys.executable, "-m", "accelerate.commands.launch", "--config_file", config,
+    cpu = [] if has_cuda else ["--mixed_precision", "no"]  # the shipped files' bf16 is for GPUs: float32 on CPU
+    return [sys.executable, "-m", "accelerate.commands.launch", "--config_file", config, *cpu,
             "--num_processes", str(options.num_processes * options.num_machines),
             "--num_machines", str(options.num_machines), "--machine_rank", str(options.machine_rank),
             "--main_process_ip", options.main_process_ip, "--main_process_port", str(options.main_process_port),
             *worker]
+
+
+def deepspeed_installed() -> bool:
+    return importlib.util.find_spec("deepspeed") is not None
 
 
 def shipped_config(mode: str) -> Path:
@@ -75,6 +85,8 @@ def launch(options: LaunchOptions, train_args: list[str]) -> int:
     print(f"[sftflow] launching {options.num_processes} process(es) x {options.num_machines} machine(s): "
           + " ".join(_short(part) for part in line))
     env = {**os.environ, LAUNCHED: "1", LAUNCH_MODE: options.mode}
+    if not torch.cuda.is_available() and options.mode in ("zero2", "zero3"):
+        env.setdefault("DS_ACCELERATOR", "cpu")  # DeepSpeed would find it too, after a warning that it found no GPU
     return subprocess.run(line, env=env).returncode
 
 
