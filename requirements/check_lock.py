@@ -1,4 +1,5 @@
-"""Compare the installed distributions with a lock file: `python requirements/check_lock.py LOCK`.
+"""Compare the installed distributions with lock files: `python requirements/check_lock.py LOCK [LOCK ...]`
+(several when an environment is installed from more than one, as `./setup.sh --dev` with DeepSpeed's).
 
 Exit 1 when a locked package is missing or at another version; packages installed beyond the lock (other than
 sftflow, torch and pip's own) are listed as a warning, since an environment that was used before may hold them.
@@ -25,8 +26,9 @@ def locked(path: str) -> dict[str, str]:
     return pins
 
 
-def main(path: str) -> int:
-    pins = locked(path)
+def main(*paths: str) -> int:
+    pins = {name: version for path in paths for name, version in locked(path).items()}
+    path = " + ".join(paths)
     installed = {normalize(d.metadata["Name"]): d.version for d in metadata.distributions()}
     wrong = [f"{name}: locked {version}, installed {installed.get(name, 'nothing')}"
              for name, version in sorted(pins.items()) if installed.get(name) != version and name not in NOT_LOCKED]
@@ -41,4 +43,4 @@ def main(path: str) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1]))
+    raise SystemExit(main(*sys.argv[1:]))
