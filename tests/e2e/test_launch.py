@@ -1,6 +1,7 @@
 """Two processes on CPU (torchrun, gloo) train like one process with the same global batch."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +12,7 @@ from sftflow.train.launch import LaunchOptions, command
 # Two processes with the global batch of one: float32 rounding apart (reductions in another order). Measured on
 # the tiny model, 4 SGD steps at lr 0.5: final weights 1.2e-7 (DDP) and 2.7e-6 (FSDP2) apart, losses equal to
 # 4 digits; before use_cpu and token averaging across processes (sftflow.device), 3e-3 (FSDP2) and 3e-2 (DDP).
+# In these tests' runs (Adam): weights 4e-8 (DDP, FSDP2, ZeRO-2) to 1.5e-6 (ZeRO-3) apart, losses 8e-8 (relative).
 TRAJECTORY, WEIGHTS = 1e-4, 1e-4
 
 
@@ -139,7 +141,7 @@ def weights(folder):
     return {k: v for f in files for k, v in load_file(f).items()}
 
 
-def run_sharded(make_config, tmp_path, capsys, launch: list[str], peft: bool) -> dict:
+def run_sharded(make_config, tmp_path, capsys, launch: list[str], peft: bool) -> Path:
     """Train one process (global batch 8) and two launched ones (4 each) the same way: the same losses and final
     weights within float32 rounding, final/ in the normal format, and a run killed with kill -9 once its first
     checkpoint is complete resumes to the same final weights as the uninterrupted one. Returns the checkpoint of
