@@ -102,6 +102,7 @@ def test_the_plan_for_the_strategy_is_printed_before_launch(make_config, tmp_pat
 @pytest.mark.parametrize("model, options, fragment", [
     ({}, LaunchOptions("ddp", 4096), "more processes than this machine's"),
     ({}, LaunchOptions("zero2", 2, accelerate_config="mine.yaml"), "needs GPUs"),
+    ({"use_cpu": False}, LaunchOptions("ddp", 2), "each process would train alone"),
 ])
 def test_a_launch_this_machine_cannot_run_is_one_line(make_config, tmp_path, model, options, fragment):
     from sftflow.config import load_config

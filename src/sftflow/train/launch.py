@@ -105,6 +105,9 @@ def before_launch(config, options: LaunchOptions, cuda: bool) -> None:
         devices, what = torch.cuda.device_count(), "GPU(s)"
     else:
         devices, what = len(os.sched_getaffinity(0)), "CPU core(s)"
+        if config.sft.get("use_cpu") is False:  # sftflow.device sets it for launched CPU workers
+            raise UserError("use_cpu: false with --launch on a machine without GPUs: the Trainer would not see a "
+                            "distributed run, and each process would train alone; remove the key", config.where)
     if per_machine > devices:
         raise UserError(f"--num-processes {per_machine} asks for more processes than this machine's {devices} "
                         f"{what}: start at most one process per {what[:-3]} on each machine", "command line")
