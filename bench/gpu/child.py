@@ -161,13 +161,7 @@ def train(record: dict, config: str, plan_gpu: str | None, merge: bool, warmup: 
         record["exit"] = sftflow_api.cli_main(["train", config, *launch])
     finally:
         record.update(wall_s=time.perf_counter() - started, meter=meter.summary())
-        if cuda:
-            record.update(max_allocated=torch.cuda.max_memory_allocated(),
-                          max_reserved=torch.cuda.max_memory_reserved())
-        else:
-            import resource
-
-            record["max_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        _memory(record, cuda)
     if merge and record["exit"] == 0:
         started = time.perf_counter()
         record["merge_exit"] = sftflow_api.cli_main(["merge", config])
@@ -242,6 +236,7 @@ def trl_plain(record: dict, model_dir: str, data: str, out: str, batch: int, pac
 
 
 def _memory(record: dict, cuda: bool) -> None:
+    """The process's peak memory: the GPU's allocator peaks on CUDA, else the peak RSS."""
     import torch
 
     if cuda:

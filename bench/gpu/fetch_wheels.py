@@ -55,9 +55,7 @@ def main() -> int:
         return deepspeed_set(dest, args.python_version)
     specs = pinned_versions(("pyarrow",) if args.pyarrow else ())
     wheels = [download(name, version, args.python_version, dest) for name, version in specs.items()]
-    for stale in set(dest.glob("*.whl")) - set(wheels):  # one version of each: two stop the whole install
-        stale.unlink()
-        print(f"removed {stale.name} (not in the set)")
+    remove_stale(dest, wheels)
     slimmed = slim_bitsandbytes(next(w for w in wheels if w.name.startswith("bitsandbytes-")))
     tree = working_tree_bytes(exclude=(dest, Path(args.second_set)))
     sets = {dest: wheels}
@@ -76,9 +74,7 @@ def deepspeed_set(dest: Path, python_version: str) -> int:
     wheels = [build_deepspeed(DEEPSPEED["deepspeed"], dest)]
     wheels += [download(name, version, python_version, dest) for name, version in DEEPSPEED.items()
                if name != "deepspeed"]
-    for stale in set(dest.glob("*.whl")) - set(wheels):
-        stale.unlink()
-        print(f"removed {stale.name} (not in the set)")
+    remove_stale(dest, wheels)
     tree = working_tree_bytes(exclude=(dest,))
     print_sets({dest: wheels}, tree, None)
     return 2 if tree + total(wheels) > LIMIT else 0
@@ -91,17 +87,26 @@ def build_deepspeed(version: str, dest: Path) -> Path:
         return found[0]
     env = {**os.environ, "DS_BUILD_OPS": "0"}
     with tempfile.TemporaryDirectory() as source:
-        pip(["download", "-q", "--no-deps", "--no-binary=:all:", "-d", source, f"deepspeed=={version}"], env)
+        pip(["download", "-q", "--no-deps", "--no-binary=:all:", "-d", source, f"deepspeed=={version}"],
+            f"pip download deepspeed=={version} failed", env)
         pip(["wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(dest),
-             *map(str, Path(source).glob("deepspeed-*.tar.gz"))], env)
+             *map(str, Path(source).glob("deepspeed-*.tar.gz"))], f"pip wheel deepspeed=={version} failed", env)
     return next(dest.glob(f"deepspeed-{version}-*.whl"))
 
 
-def pip(arguments: list[str], env: dict) -> None:
+def pip(arguments: list[str], failure: str, env: dict | None = None) -> None:
+    """`python -m pip ARGUMENTS`; on failure the script stops with `failure` and the end of pip's errors."""
     done = subprocess.run([sys.executable, "-m", "pip", *arguments], check=False, capture_output=True, text=True,
                           env=env)
     if done.returncode != 0:
-        raise SystemExit(f"pip {' '.join(arguments[:1])} failed:\n{done.stderr[-2000:]}")
+        raise SystemExit(f"{failure}:\n{done.stderr[-2000:]}")
+
+
+def remove_stale(dest: Path, wheels: list[Path]) -> None:
+    """One version of each package in `dest`: two would stop the whole install."""
+    for stale in set(dest.glob("*.whl")) - set(wheels):
+        stale.unlink()
+        print(f"removed {stale.name} (not in the set)")
 
 
 def pinned_versions(extra: tuple[str, ...] = ()) -> dict[str, str]:
@@ -119,12 +124,9 @@ def download(name: str, version: str, python_version: str, dest: Path) -> Path:
     found = sorted(dest.glob(pattern), key=lambda p: p.name.lower())
     if not found:
         platforms = [arg for platform in PLATFORMS for arg in ("--platform", platform)]
-        command = [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:",
-                   "--python-version", python_version, "--implementation", "cp", *platforms, "-d", str(dest),
-                   f"{name}=={version}"]
-        done = subprocess.run(command, check=False, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise SystemExit(f"pip could not download {name}=={version}:\n{done.stderr[-2000:]}")
+        pip(["download", "-q", "--no-deps", "--only-binary=:all:", "--python-version", python_version,
+             "--implementation", "cp", *platforms, "-d", str(dest), f"{name}=={version}"],
+            f"pip could not download {name}=={version}")
         found = sorted(dest.glob(pattern), key=lambda p: p.name.lower())
     if len(found) != 1:
         raise SystemExit(f"expected one wheel of {name}=={version} in {dest}, found {[p.name for p in found]}")
