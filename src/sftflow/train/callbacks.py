@@ -1,6 +1,7 @@
 """Trainer callbacks: mark checkpoints complete once written, keep the manifest current, log as training goes."""
 
 import json
+import statistics
 import time
 from pathlib import Path
 
@@ -98,7 +99,7 @@ class StepClock(TrainerCallback):
             self._say(self.line(remaining), self.step_time())
         elif self.said is not None and remaining > 0 and len(self.since) >= self.measured_steps and \
                 state.global_step in {round(state.max_steps * share) for share in self.REVISE_AT}:
-            seconds = _median(self.since)
+            seconds = statistics.median_high(self.since)
             if abs(seconds - self.said) > self.DRIFT * self.said:
                 self._say(f"[sftflow] now {seconds:.2f} s a step (median of the last {len(self.since)} steps; "
                           f"{self.said:.2f} s before): the remaining {remaining} steps take about "
@@ -127,7 +128,7 @@ class StepClock(TrainerCallback):
 
     def step_time(self) -> float:
         """The median of every measured step so far."""
-        return _median(self.intervals)
+        return statistics.median_high(self.intervals)  # one slowed step does not decide it
 
     def line(self, remaining: int) -> str:
         seconds = self.step_time()
@@ -136,11 +137,6 @@ class StepClock(TrainerCallback):
         return (f"[sftflow] {seconds:.2f} s a step{where} (median of {count} step{'s' * (count != 1)} after the first, "
                 f"which took {self.first:.2f} s): the remaining {remaining} steps take about "
                 f"{_duration(seconds * remaining)} (evaluations and checkpoints not counted)")
-
-
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2]  # the upper middle: one step slowed by another process does not decide it
 
 
 def _duration(seconds: float) -> str:
