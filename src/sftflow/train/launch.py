@@ -34,11 +34,24 @@ class LaunchOptions:
     main_process_port: int = 29500
     accelerate_config: str | None = None
 
+    def check(self) -> None:
+        """Counts and a port the launcher can use: one line for each that it cannot."""
+        for flag, value, low in (("--num-processes", self.num_processes, 1), ("--num-machines", self.num_machines, 1),
+                                 ("--main-process-port", self.main_process_port, 1)):
+            if value < low:
+                raise UserError(f"{flag} must be at least {low} (got {value})", "command line")
+        if self.main_process_port > 65535:
+            raise UserError(f"--main-process-port must be at most 65535 (got {self.main_process_port})",
+                            "command line")
+        if not 0 <= self.machine_rank < self.num_machines:
+            raise UserError(f"--machine-rank must be between 0 and --num-machines - 1 ({self.num_machines - 1}); "
+                            f"got {self.machine_rank}", "command line")
+
     @property
     def wanted(self) -> bool:
         """True when training must run in launched worker processes rather than in this one."""
         return os.environ.get(LAUNCHED) != "1" and (
-            self.mode != "single" or self.num_processes > 1 or self.num_machines > 1 or bool(self.accelerate_config))
+            self.mode != "single" or self.num_processes != 1 or self.num_machines != 1 or bool(self.accelerate_config))
 
 
 def command(options: LaunchOptions, train_args: list[str], has_cuda: bool) -> list[str]:
@@ -97,6 +110,7 @@ def _short(part: str) -> str:
 def before_launch(config, options: LaunchOptions, cuda: bool) -> None:
     """What is checked and printed before any worker starts: a process count this machine can hold, a quantized
     base the strategy can shard, and the planner's memory per device for that strategy."""
+    options.check()
     command(options, [], cuda)  # a strategy this machine cannot run is refused first
     per_machine = options.num_processes
     if cuda:
