@@ -116,6 +116,9 @@ class TrainOptions:
     peft_method: str = opt("lora", "With use_peft: lora (also DoRA/rsLoRA via use_dora/use_rslora), adalora or ia3.",
                            ("lora", "adalora", "ia3"))
     adalora_target_r: int | None = opt(None, "AdaLoRA: average rank kept after pruning (default lora_r / 2).", at_least=1)
+    lora_last_layers: int | None = opt(None, "LoRA/AdaLoRA adapters in the last N transformer blocks only: the "
+                                       "backward pass stops below them, so a step costs less (default: every "
+                                       "block).", at_least=1)
     speedups: str = opt("auto", "auto: fill unset speed settings (gradient checkpointing from the memory plan, "
                         "padding-free or length-grouped batches, ...) and print each; off: TRL's defaults.",
                         ("auto", "off"))

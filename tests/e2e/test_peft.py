@@ -53,3 +53,37 @@ def test_peft_method_merges_with_parity(make_config, method, tmp_path):
     merged = merge(config)
     manifest = json.loads((merged / "merge_manifest.json").read_text())
     assert (merged / "model.safetensors").is_file() and "passed" in json.dumps(manifest["parity"])
+
+
+@pytest.mark.parametrize("method", ["lora", "adalora"])
+def test_lora_last_layers_adapts_only_the_top_blocks_and_merges(make_config, method):
+    """train.lora_last_layers: 1 on the 2-block tiny model: every linear layer of block 1 has an adapter that
+    trained, block 0 has none (so the backward pass stops above it), and the merge keeps parity."""
+    from sftflow.merge.run import run as merge
+
+    overrides, _ = METHODS[method]
+    train = {**overrides.get("train", {}), "lora_last_layers": 1}
+    config = load_config(make_config(max_steps=2, save_steps=2, learning_rate=2e-2, train=train))
+    run_dir = run(config)
+    adapter_config = json.loads((run_dir / "final" / "adapter_config.json").read_text())
+    assert adapter_config["layers_to_transform"] == [1]
+    weights = load_file(run_dir / "final" / "adapter_model.safetensors")
+    modules = {name.split(".layers.")[1].split(".lora_")[0] for name in weights if ".lora_" in name}
+    assert modules == {f"1.{kind}.{proj}" for kind, projs in
+                       (("self_attn", ("q_proj", "k_proj", "v_proj", "o_proj")),
+                        ("mlp", ("gate_proj", "up_proj", "down_proj"))) for proj in projs}
+    manifest = json.loads((merge(config) / "merge_manifest.json").read_text())
+    assert "passed" in json.dumps(manifest["parity"])
+
+
+@pytest.mark.parametrize(("train", "expected"), [
+    ({"lora_last_layers": 3}, "lora_last_layers is 3, but the model has 2 transformer blocks"),
+    ({"lora_last_layers": 1, "peft_method": "ia3"}, "applies to LoRA and AdaLoRA adapters"),
+    ({"lora_last_layers": 0}, "lora_last_layers"),
+])
+def test_lora_last_layers_bad_values_are_one_line(make_config, capsys, train, expected):
+    from sftflow.cli import main
+
+    assert main(["train", str(make_config(train=train))]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err

@@ -8,8 +8,9 @@ import math
 from sftflow.errors import UserError
 
 
-def peft_config(model_kw: dict, options, total_steps: int, where: str):
-    """None for full fine-tuning, else the peft config the options describe."""
+def peft_config(model_kw: dict, options, total_steps: int, where: str, model=None):
+    """None for full fine-tuning, else the peft config the options describe (`model`: the loaded model, which
+    train.lora_last_layers needs for its block count and linear layers)."""
     from trl import ModelConfig, get_peft_config
 
     model_args = ModelConfig(**model_kw)
@@ -18,14 +19,52 @@ def peft_config(model_kw: dict, options, total_steps: int, where: str):
     targets = model_args.lora_target_modules
     if targets == ["all-linear"]:
         targets = model_args.lora_target_modules = "all-linear"  # peft wants the bare string
+    layers = last_layers(model, options, targets, where)
+    if layers is not None and targets == "all-linear":
+        # peft takes a layer range only with a list of module names: all-linear's, spelled out
+        targets = model_args.lora_target_modules = linear_names(model)
     if options.peft_method == "adalora":
-        return _adalora(model_args, targets, options, total_steps, where)
-    if options.peft_method == "ia3":
+        config = _adalora(model_args, targets, options, total_steps, where)
+    elif options.peft_method == "ia3":
         from peft import IA3Config
 
         # IA3 scales activations; peft knows each architecture's key/value/feed-forward modules
         return IA3Config(task_type="CAUSAL_LM")
-    return get_peft_config(model_args)
+    else:
+        config = get_peft_config(model_args)
+    if layers is not None:
+        config.layers_to_transform = layers
+    return config
+
+
+def last_layers(model, options, targets, where: str) -> list[int] | None:
+    """The block indices train.lora_last_layers keeps; None when unset."""
+    wanted = options.lora_last_layers
+    if wanted is None:
+        return None
+    if options.peft_method == "ia3":
+        raise UserError("train.lora_last_layers applies to LoRA and AdaLoRA adapters, not train.peft_method: ia3",
+                        where)
+    if isinstance(targets, str) and targets != "all-linear":
+        raise UserError(f"train.lora_last_layers needs lora_target_modules as a list of module names or "
+                        f"all-linear, not the pattern '{targets}' (a pattern chooses the blocks itself)", where)
+    blocks = getattr(getattr(model, "config", None), "num_hidden_layers", None)
+    if not blocks:
+        raise UserError("train.lora_last_layers: the model's config has no num_hidden_layers, so its last blocks "
+                        "are unknown; leave the key out", where)
+    if wanted > blocks:
+        raise UserError(f"train.lora_last_layers is {wanted}, but the model has {blocks} transformer blocks", where)
+    return list(range(blocks - wanted, blocks))
+
+
+def linear_names(model) -> list[str]:
+    """The names of the model's linear layers inside its blocks (what peft's all-linear targets), without the
+    output head."""
+    import torch
+
+    head = model.get_output_embeddings() if hasattr(model, "get_output_embeddings") else None
+    return sorted({name.rsplit(".", 1)[-1] for name, module in model.named_modules()
+                   if isinstance(module, torch.nn.Linear) and module is not head and "." in name})
 
 
 def _adalora(model_args, targets, options, total_steps: int, where: str):

@@ -92,7 +92,8 @@ def _train(config, settings, model_path: str, tokenizer, tokenized: dict, data: 
                      kwargs=settings.load_kwargs)
         callbacks = [*training_callbacks(config, splits, templates, tokenizer, args, out, settings.tracker_callbacks),
                      *extra_callbacks]
-        peft = peft_config(settings.model, config.train, total_steps(args, len(tokenized["train"])), config.where)
+        peft = peft_config(settings.model, config.train, total_steps(args, len(tokenized["train"])), config.where,
+                           model)
         tokenized = speed.padding_free_inputs(tokenized, args)
         trainer = build_trainer(model, args, tokenizer, tokenized, peft, callbacks)
         if os.environ.get(LAUNCH_MODE) == "fsdp" and not machine.cuda:
