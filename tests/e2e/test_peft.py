@@ -75,15 +75,3 @@ def test_lora_last_layers_adapts_only_the_top_blocks_and_merges(make_config, met
     manifest = json.loads((merge(config) / "merge_manifest.json").read_text())
     assert "passed" in json.dumps(manifest["parity"])
 
-
-@pytest.mark.parametrize(("train", "expected"), [
-    ({"lora_last_layers": 3}, "lora_last_layers is 3, but the model has 2 transformer blocks"),
-    ({"lora_last_layers": 1, "peft_method": "ia3"}, "applies to LoRA and AdaLoRA adapters"),
-    ({"lora_last_layers": 0}, "lora_last_layers"),
-])
-def test_lora_last_layers_bad_values_are_one_line(make_config, capsys, train, expected):
-    from sftflow.cli import main
-
-    assert main(["train", str(make_config(train=train))]) == 2
-    err = capsys.readouterr().err
-    assert expected in err and "Traceback" not in err

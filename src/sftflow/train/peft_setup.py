@@ -19,7 +19,7 @@ def peft_config(model_kw: dict, options, total_steps: int, where: str, model=Non
     targets = model_args.lora_target_modules
     if targets == ["all-linear"]:
         targets = model_args.lora_target_modules = "all-linear"  # peft wants the bare string
-    layers = last_layers(model, options, targets, where)
+    layers = last_layers(getattr(getattr(model, "config", None), "num_hidden_layers", None), options, targets, where)
     if layers is not None and targets == "all-linear":
         # peft takes a layer range only with a list of module names: all-linear's, spelled out
         targets = model_args.lora_target_modules = linear_names(model)
@@ -37,8 +37,10 @@ def peft_config(model_kw: dict, options, total_steps: int, where: str, model=Non
     return config
 
 
-def last_layers(model, options, targets, where: str) -> list[int] | None:
-    """The block indices train.lora_last_layers keeps; None when unset."""
+def last_layers(blocks: int | None, options, targets, where: str) -> list[int] | None:
+    """The block indices train.lora_last_layers keeps of a model with `blocks` transformer blocks; None when
+    unset. Called before loading (blocks from the memory planner's reading of config.json) and with the loaded
+    model's count."""
     wanted = options.lora_last_layers
     if wanted is None:
         return None
@@ -48,7 +50,6 @@ def last_layers(model, options, targets, where: str) -> list[int] | None:
     if isinstance(targets, str) and targets != "all-linear":
         raise UserError(f"train.lora_last_layers needs lora_target_modules as a list of module names or "
                         f"all-linear, not the pattern '{targets}' (a pattern chooses the blocks itself)", where)
-    blocks = getattr(getattr(model, "config", None), "num_hidden_layers", None)
     if not blocks:
         raise UserError("train.lora_last_layers: the model's config has no num_hidden_layers, so its last blocks "
                         "are unknown; leave the key out", where)

@@ -16,6 +16,7 @@ from typing import Any
 from sftflow.errors import UserError
 from sftflow.settings import effective, plan_request
 from sftflow.train import speed, trackers
+from sftflow.train.peft_setup import last_layers
 
 # We build masks/labels ourselves (render_conversation); TRL must not rebuild or re-check them.
 OWNED_BY_SFTFLOW = ("assistant_only_loss", "completion_only_loss", "resume_from_checkpoint", "model_init_kwargs")
@@ -72,6 +73,8 @@ def resolve(config, machine: Machine, lengths: list[int], out: Path, resume_step
 
     adapted = effective(config, machine.cuda, machine.world_size)
     plan = training_plan(plan_request(config, machine.cuda, adapted))  # the one memory plan of this run
+    if plan and adapted.model.get("use_peft"):  # refuse train.lora_last_layers before loading or writing anything
+        last_layers(plan[0].layers, config.train, adapted.model.get("lora_target_modules"), config.where)
     sft, choices = speed.choose(config.train, frozenset(config.sft), adapted.sft, adapted.model, machine.cuda,
                                 lengths, plan)
     threads, thread_choices = speed.cpu_threads(config.train, machine.cuda, machine.world_size,
