@@ -50,6 +50,8 @@ def shop_grammar() -> str:
     "SELECT name, RANK() OVER (ORDER BY id) FROM customers",
     "SELECT orders.total FROM customers JOIN orders ON orders.customer_id = customers.id",
     "SELECT name FROM customers WHERE EXISTS (SELECT 1 FROM orders WHERE orders.customer_id = customers.id)",
+    "SELECT COUNT(DISTINCT city),MAX(id) FROM customers WHERE id>1 AND name<>'x'",  # no space where none is needed
+    "SELECT o.total FROM orders o WHERE o.id IN(1,2) LIMIT 2,3",
 ])
 def test_answers_in_the_taught_format_are_accepted(ll, sql):
     grammar = shop_grammar()
@@ -69,6 +71,12 @@ def test_answers_in_the_taught_format_are_accepted(ll, sql):
     "SELECT abcdef.name FROM customers AS abcdef",  # a free qualifier has at most 5 characters
     "SELECT name FROM customers WHERE city =",    # does not parse
     "DELETE FROM customers",                      # not a query
+    # two lexemes glued into one word, which SQLite reads as a name the database lacks
+    "SELECT name FROM customersc",
+    "SELECT nameFROM customers",
+    "SELECT c.name FROM customers AS c LEFTJOIN orders AS o ON o.customer_id = c.id",
+    "SELECT city FROM customers GROUP BYcity",
+    "SELECT name FROM customers WHERE NOTid = 1",
 ])
 def test_unknown_names_and_broken_sql_are_refused(ll, sql):
     assert not accepts(ll, shop_grammar(), f"```sql\n{sql}\n```")
@@ -167,3 +175,16 @@ def test_past_the_tied_table_limit_a_column_may_be_any_of_the_database(ll):
     assert accepts(ll, schema_grammar(schema), "```sql\nSELECT c1 FROM t0\n```")
     assert not accepts(ll, schema_grammar(schema[:2]), "```sql\nSELECT c1 FROM t0\n```")
     assert accepts(ll, schema_grammar(schema[:2]), "```sql\nSELECT c0 FROM t0\n```")
+
+
+def test_a_word_cannot_follow_a_word_without_whitespace(ll):
+    """Found on vLLM with the transfer fine-tune: `FROM streamScores` was the table `streamS` and the alias `cores`.
+    After a complete name, a token that begins with a letter is masked; one that begins with a space is not."""
+    import llguidance
+
+    tokenizer, lltok = ll
+    matcher = llguidance.LLMatcher(lltok, llguidance.LLMatcher.grammar_from_lark(shop_grammar()), log_level=0)
+    for token in tokenizer("```sql\nSELECT name FROM customers", add_special_tokens=False)["input_ids"]:
+        assert matcher.consume_token(token)
+    assert not matcher.validate_tokens(tokenizer("c", add_special_tokens=False)["input_ids"][:1])
+    assert matcher.validate_tokens(tokenizer(" c", add_special_tokens=False)["input_ids"][:1])
