@@ -77,6 +77,9 @@ def test_answers_in_the_taught_format_are_accepted(ll, sql):
     "SELECT c.name FROM customers AS c LEFTJOIN orders AS o ON o.customer_id = c.id",
     "SELECT city FROM customers GROUP BYcity",
     "SELECT name FROM customers WHERE NOTid = 1",
+    "SELECT name FROM customers GROUPBY",         # a clause's keyword run into an alias
+    "SELECT name FROM customers WHEREcity",
+    "SELECT a.total FROM customers AS a JOIN customers AS b ON a.id = b.id",  # a table joined to itself is one table
 ])
 def test_unknown_names_and_broken_sql_are_refused(ll, sql):
     assert not accepts(ll, shop_grammar(), f"```sql\n{sql}\n```")
@@ -188,3 +191,15 @@ def test_a_word_cannot_follow_a_word_without_whitespace(ll):
         assert matcher.consume_token(token)
     assert not matcher.validate_tokens(tokenizer("c", add_special_tokens=False)["input_ids"][:1])
     assert matcher.validate_tokens(tokenizer(" c", add_special_tokens=False)["input_ids"][:1])
+
+
+def test_a_table_joined_to_itself_uses_its_columns(ll):
+    """A table joined to itself is a query on one table; a join of two different tables may name any column of the
+    database (the columns come before FROM, and a copy of SELECT per pair of tables was too much for the parser)."""
+    grammar = shop_grammar()
+    assert accepts(ll, grammar, "```sql\nSELECT a.name FROM customers AS a JOIN customers AS b ON a.city = b.city\n```")
+    assert not accepts(ll, grammar, "```sql\nSELECT total FROM customers AS a CROSS JOIN customers AS b\n```")
+    assert accepts(ll, grammar, "```sql\nSELECT name, total FROM customers JOIN orders ON orders.customer_id = "
+                                "customers.id\n```")
+    assert accepts(ll, grammar, "```sql\nSELECT c.city, COUNT(*) AS group_size FROM customers AS c JOIN orders AS o "
+                                "ON o.customer_id = c.id GROUP BY c.city\n```")
