@@ -31,9 +31,11 @@ Choices, and why:
   wrote a column it wanted behind an invented one (`id_issue_type11111111111.repair_cost_usd`, 34 of 60 answers
   when they could be 24 characters long); the development set's gold queries use aliases of 1-3 characters.
 - An alias is never an SQL keyword: `FROM members GROUP LEFT JOIN ...` took GROUP as the table's alias (11 of 60
-  answers), which SQLite refuses. Nor does it begin with a clause's keyword run on into letters or digits
+  answers), which SQLite refuses. Nor does a table's alias begin with a clause's keyword run on into a name
   (`FROM trips GROUPINGbyBike_type`, `WHEREoved_date`, `GROUPBY`: 62 of 204 answers of the transfer fine-tune, where
-  the model wanted the clause but had named a column the table lacks, so the grammar held it to an alias and a join).
+  the model wanted the clause but had named a column the table lacks, so the grammar held it to an alias and a
+  join; with letters and digits barred it wrote `WHERE_member_id`, so underscores are barred too). A result's alias
+  may (`COUNT(*) AS group_size`).
 - Whitespace is written into the grammar, not ignored: between two lexemes where the first may end in a word
   character and the second may begin with one, whitespace is required; elsewhere it is optional
   (`with_whitespace` places it). llguidance's lexer ends a lexeme where the next byte cannot extend it, so with
@@ -77,17 +79,19 @@ compound: UNION ALL? | INTERSECT | EXCEPT
 limit: LIMIT expr ((OFFSET | ",") expr)?
 join: "," | NATURAL? (LEFT OUTER? | INNER | CROSS)? JOIN
 source: tsource | subsource
-tsource: table (AS? alias)?
-subsource: "(" query ")" (AS? alias)?
+tsource: table (AS? table_alias)?
+subsource: "(" query ")" (AS? table_alias)?
 alias: ALIAS
+table_alias: TABLE_ALIAS
 
 CMP: "=" | "==" | "!=" | "<>" | "<" | "<=" | ">" | ">="
 ADDOP: "+" | "-" | "||"
 MULOP: "*" | "/" | "%"
 NUMBER: /[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?/ | /\.[0-9]+/
 STRING: /'([^'\n]|'')*'/
-ALIAS: (/[A-Za-z_][A-Za-z0-9_]{0,23}/ & ~KEYWORD & ~GLUED) | /"[A-Za-z_][A-Za-z0-9_ ]{0,23}"/
-GLUED: ("where"i | "group"i | "order"i | "having"i | "limit"i | "join"i | "union"i) /[A-Za-z0-9][A-Za-z0-9_]*/
+ALIAS: (/[A-Za-z_][A-Za-z0-9_]{0,23}/ & ~KEYWORD) | /"[A-Za-z_][A-Za-z0-9_ ]{0,23}"/
+TABLE_ALIAS: ALIAS & ~GLUED
+GLUED: ("where"i | "group"i | "order"i | "having"i | "limit"i | "join"i | "union"i) /[A-Za-z0-9_]+/
 FREE_QUALIFIER: /[A-Za-z_][A-Za-z0-9_]{0,4}\./ | /"[^"\n]{1,5}"\./ | /`[^`\n]{1,5}`\./ | /\[[^\]\n]{1,5}\]\./
 WS: /[ \t\r\n]+/
 """
@@ -129,7 +133,7 @@ RULES = TOP + CORE
 def keyword_rules() -> str:
     used = sorted(set(re.findall(r"\b([A-Z][A-Z_]+)\b", RULES)) - {"CMP", "ADDOP", "MULOP", "NUMBER", "STRING",
                                                                    "ALIAS", "QUALIFIER", "FREE_QUALIFIER", "TYPE",
-                                                                   "FUNCTION", "KEYWORD", "WS", "GLUED"})
+                                                                   "FUNCTION", "KEYWORD", "WS", "GLUED", "TABLE_ALIAS"})
     rules = [f'{word}: "{word.lower()}"i' for word in used]
     rules.append("KEYWORD: " + " | ".join(f'"{word.lower()}"i' for word in sorted(KEYWORDS | set(used))))
     return "\n".join(rules) + "\n"
@@ -174,8 +178,8 @@ def schema_grammar(schema: list[tuple[str, list[str]]]) -> str:
         general_lines = []
         if len(tables) > 1:
             general = "two_tables | " + general
-            general_lines = ["two_tables: " + " | ".join(f"T{i} (AS? alias)? join other_{i} (AS? alias)? join_cond?"
-                                                         for i in range(len(tables)))]
+            general_lines = ["two_tables: " + " | ".join(
+                f"T{i} (AS? table_alias)? join other_{i} (AS? table_alias)? join_cond?" for i in range(len(tables)))]
             general_lines += [f"other_{i}: " + " | ".join(f"T{j}" for j in range(len(tables)) if j != i)
                               for i in range(len(tables))]
     else:
@@ -201,7 +205,7 @@ def schema_grammar(schema: list[tuple[str, list[str]]]) -> str:
         lines.append(f"C{k}: " + " | ".join(_name_forms(column)))
     for i in tied:
         lines += [CORE.replace("{t}", f"_{i}"),
-                  f"from_{i}: T{i} (AS? alias)? (join T{i} (AS? alias)? join_cond_{i}?)*",
+                  f"from_{i}: T{i} (AS? table_alias)? (join T{i} (AS? table_alias)? join_cond_{i}?)*",
                   f"column_{i}: " + " | ".join(f"C{number[c]}" for c in by_table[tables[i]])]
     return with_whitespace("\n".join(lines) + "\n")
 

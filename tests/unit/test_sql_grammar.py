@@ -79,6 +79,7 @@ def test_answers_in_the_taught_format_are_accepted(ll, sql):
     "SELECT name FROM customers WHERE NOTid = 1",
     "SELECT name FROM customers GROUPBY",         # a clause's keyword run into an alias
     "SELECT name FROM customers WHEREcity",
+    "SELECT name FROM customers WHERE_city",
     "SELECT a.total FROM customers AS a JOIN customers AS b ON a.id = b.id",  # a table joined to itself is one table
 ])
 def test_unknown_names_and_broken_sql_are_refused(ll, sql):
