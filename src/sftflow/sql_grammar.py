@@ -16,12 +16,19 @@ Choices, and why:
   (llguidance's Earley parser) does that without enumerating combinations, and the grammar grows linearly with
   the tables (past 64 tables, any column of the database). A column qualified by a table's own name (`orders.total`)
   is that table's column anywhere. Measured on the development set with the quick fine-tune: when any column of
-  the database was allowed, 40 of 60 answers named a column of a table the query did not bring in.
-- Columns behind an alias in a join (`FROM a AS x JOIN b AS y ... x.col`) stay any column of the database: the alias
-  is chosen after the columns are written.
+  the database was allowed, 40 of 60 answers named a column of a table the query did not bring in. A table joined
+  to itself is a query on that table.
+- A join of two different tables has a form per pair of tables (up to 16 tables), in which what follows FROM (ON,
+  WHERE, GROUP BY, HAVING, ORDER BY) names the pair's columns; its SELECT list names any column of the database.
+  A copy of the SELECT list per pair too was tried: every alternative stays alive through the list, and
+  llguidance's parser refused rows past 2,000 Earley items on databases of 9 tables or more (and the mask cost 20x).
+  Three tables or more, and columns behind an alias in the SELECT list (`SELECT x.col FROM a AS x JOIN b AS y`),
+  stay any column of the database: the alias is chosen after the columns are written.
 - Aliases are free identifiers: `FROM trips AS t` then `t.distance_km`, and `ORDER BY total` for a result alias.
   A qualified column (t.x) must still name a real column, so an alias cannot smuggle in an unknown one; an
-  unqualified name in ORDER BY may be a result alias, the one place a name outside the schema is allowed.
+  unqualified name in ORDER BY may be a result alias, the one place a name outside the schema is allowed. In a
+  query on one table, `x.*` must name the table itself: the base model wrote `SELECT LEFT_.*`, which SQLite reads as
+  a table the database lacks (the price: `SELECT t.* FROM trips AS t` must be `trips.*` or `*`).
 - The qualifier and its dot are one lexeme (`t.`, no space between). Measured on the development set: a model
   that began a column the database lacks (`SELECT id`) was held inside "id" as a would-be qualifier, and since
   whitespace may stand between any two lexemes it wrote tabs until max_new_tokens (5 of 60 answers).
@@ -55,6 +62,7 @@ import re
 MAX_SCHEMA_CHARS = 60_000  # the names of all tables and columns together; past it, the row is not constrained
 MAX_NAMES = 4_000
 MAX_TIED_TABLES = 64  # past it, a column may be any column of the database (the grammar grows with each table)
+MAX_PAIRED_TABLES = 16  # past it, a join of two tables may use any column after FROM too (it grows with each pair)
 BARE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 KEYWORDS = {
     "ABORT", "ALL", "AND", "AS", "ASC", "BETWEEN", "BY", "CASE", "CAST", "CROSS", "DESC", "DISTINCT", "ELSE", "END",
@@ -101,7 +109,7 @@ WS: /[ \t\r\n]+/
 # one of table i's.
 CORE = r"""
 core{t}: SELECT (DISTINCT | ALL)? result_col{t} ("," result_col{t})* FROM from{t} where{t}? group_by{t}? having{t}?
-result_col{t}: "*" | (QUALIFIER | table_dot) "*" | expr{t} (AS? alias)?
+result_col{t}: "*" | star{t} "*" | expr{t} (AS? alias)?
 where{t}: WHERE expr{t}
 group_by{t}: GROUP BY (expr{t} | alias) ("," (expr{t} | alias))*
 having{t}: HAVING expr{t}
@@ -128,6 +136,11 @@ column_ref{t}: column{t} | QUALIFIER column{t} | table_column
 join_cond{t}: ON expr{t} | USING "(" column{t} ("," column{t})* ")"
 """
 RULES = TOP + CORE
+# The form of a join of two tables: its SELECT list is the general one (the columns come before FROM names the tables;
+# a copy of the list per pair of tables overflowed llguidance's parser, 2,000 Earley items a row, on databases of 9
+# tables), and what follows FROM (ON, WHERE, GROUP BY, HAVING, ORDER BY) names the pair's columns.
+PAIR_CORE = "\n".join(line for line in CORE.replace("result_col{t} (", "result_col (").replace(
+    '"," result_col{t})*', '"," result_col)*').splitlines() if not line.startswith("result_col{t}:"))
 
 
 def keyword_rules() -> str:
@@ -169,14 +182,15 @@ def schema_grammar(schema: list[tuple[str, list[str]]]) -> str:
         raise ValueError("a table or column name holds a line break or NUL")
     number = {column: k for k, column in enumerate(columns)}
     tied = [i for i, name in enumerate(tables) if by_table[name]] if len(tables) <= MAX_TIED_TABLES else []
-    forms = [f"_{i}" for i in tied]
+    pairs = [(i, j) for i in tied for j in tied if i < j] if len(tied) <= MAX_PAIRED_TABLES else []
+    forms = [f"_{i}" for i in tied] + [f"_p{k}" for k in range(len(pairs))]
     if tied:
         # a query on one table, or on the table joined to itself, uses that table's columns: the general FROM joins
         # two different tables, three sources or more, or selects from a subquery
         general = ("source join source join_cond? (join source join_cond?)+ | subsource (join source join_cond?)? "
                    "| tsource join subsource join_cond?")
         general_lines = []
-        if len(tables) > 1:
+        if len(tables) > 1 and not (pairs and len(tied) == len(tables)):
             general = "two_tables | " + general
             general_lines = ["two_tables: " + " | ".join(
                 f"T{i} (AS? table_alias)? join other_{i} (AS? table_alias)? join_cond?" for i in range(len(tables)))]
@@ -192,6 +206,7 @@ def schema_grammar(schema: list[tuple[str, list[str]]]) -> str:
              "from: " + general, *general_lines,
              "table: " + " | ".join(f"T{i}" for i in range(len(tables))),
              "table_dot: " + " | ".join(f"TD{i}" for i in range(len(tables))),
+             "star: QUALIFIER | table_dot",
              "column: " + " | ".join(f"C{k}" for k in range(len(columns))),
              ("table_column: " + " | ".join(f"TD{i} column_{i}" for i in tied)) if tied
              else "table_column: table_dot column",
@@ -206,7 +221,14 @@ def schema_grammar(schema: list[tuple[str, list[str]]]) -> str:
     for i in tied:
         lines += [CORE.replace("{t}", f"_{i}"),
                   f"from_{i}: T{i} (AS? table_alias)? (join T{i} (AS? table_alias)? join_cond_{i}?)*",
+                  f"star_{i}: TD{i}",
                   f"column_{i}: " + " | ".join(f"C{number[c]}" for c in by_table[tables[i]])]
+    for k, (i, j) in enumerate(pairs):
+        both = sorted({number[c] for c in by_table[tables[i]] + by_table[tables[j]]})
+        lines += [PAIR_CORE.replace("{t}", f"_p{k}"),
+                  f"from_p{k}: T{i} (AS? table_alias)? join T{j} (AS? table_alias)? join_cond_p{k}? "
+                  f"| T{j} (AS? table_alias)? join T{i} (AS? table_alias)? join_cond_p{k}?",
+                  f"column_p{k}: " + " | ".join(f"C{c}" for c in both)]
     return with_whitespace("\n".join(lines) + "\n")
 
 

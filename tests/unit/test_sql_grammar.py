@@ -80,6 +80,8 @@ def test_answers_in_the_taught_format_are_accepted(ll, sql):
     "SELECT name FROM customers GROUPBY",         # a clause's keyword run into an alias
     "SELECT name FROM customers WHEREcity",
     "SELECT name FROM customers WHERE_city",
+    "SELECT x.* FROM customers",                  # x is no table (nor alias)
+    "SELECT orders.* FROM customers",
     "SELECT a.total FROM customers AS a JOIN customers AS b ON a.id = b.id",  # a table joined to itself is one table
 ])
 def test_unknown_names_and_broken_sql_are_refused(ll, sql):
@@ -195,12 +197,22 @@ def test_a_word_cannot_follow_a_word_without_whitespace(ll):
 
 
 def test_a_table_joined_to_itself_uses_its_columns(ll):
-    """A table joined to itself is a query on one table; a join of two different tables may name any column of the
-    database (the columns come before FROM, and a copy of SELECT per pair of tables was too much for the parser)."""
     grammar = shop_grammar()
     assert accepts(ll, grammar, "```sql\nSELECT a.name FROM customers AS a JOIN customers AS b ON a.city = b.city\n```")
     assert not accepts(ll, grammar, "```sql\nSELECT total FROM customers AS a CROSS JOIN customers AS b\n```")
-    assert accepts(ll, grammar, "```sql\nSELECT name, total FROM customers JOIN orders ON orders.customer_id = "
-                                "customers.id\n```")
     assert accepts(ll, grammar, "```sql\nSELECT c.city, COUNT(*) AS group_size FROM customers AS c JOIN orders AS o "
                                 "ON o.customer_id = c.id GROUP BY c.city\n```")
+
+
+def test_after_from_a_join_of_two_tables_uses_their_columns(ll):
+    """What follows FROM in a join of two tables (ON, WHERE, GROUP BY, ORDER BY) names their columns; the SELECT
+    list, written before FROM names them, may name any column of the database, as may a join of three tables."""
+    with bounded_database(SHOP + " CREATE TABLE products (sku INTEGER, price REAL);") as database:
+        grammar = schema_grammar(database.schema(2.0))
+    join = "FROM customers AS c JOIN orders AS o ON o.customer_id = c.id"
+    assert accepts(ll, grammar, f"```sql\nSELECT name, total {join} WHERE total > 1 ORDER BY c.name\n```")
+    for tail in ("WHERE price > 1", "WHERE p.price > 1", "ORDER BY p.price", "HAVING MAX(sku) > 1"):
+        assert not accepts(ll, grammar, f"```sql\nSELECT name {join} {tail}\n```"), tail
+    assert not accepts(ll, grammar, "```sql\nSELECT name FROM customers JOIN orders ON orders.id = sku\n```")
+    assert accepts(ll, grammar, f"```sql\nSELECT name, price {join}\n```")
+    assert accepts(ll, grammar, f"```sql\nSELECT name {join} JOIN products AS p ON p.sku = o.id WHERE price > 1\n```")
