@@ -18,12 +18,14 @@ Choices, and why:
   is that table's column anywhere. Measured on the development set with the quick fine-tune: when any column of
   the database was allowed, 40 of 60 answers named a column of a table the query did not bring in. A table joined
   to itself is a query on that table.
-- A join of two different tables has a form per pair of tables (up to 16 tables), in which what follows FROM (ON,
-  WHERE, GROUP BY, HAVING, ORDER BY) names the pair's columns; its SELECT list names any column of the database.
-  A copy of the SELECT list per pair too was tried: every alternative stays alive through the list, and
-  llguidance's parser refused rows past 2,000 Earley items on databases of 9 tables or more (and the mask cost 20x).
-  Three tables or more, and columns behind an alias in the SELECT list (`SELECT x.col FROM a AS x JOIN b AS y`),
-  stay any column of the database: the alias is chosen after the columns are written.
+- A join of two different tables or more may name any column of the database. Tried and measured on the
+  development set with the transfer fine-tune (all 204 questions): a copy of SELECT per pair of tables kept every
+  alternative alive through the SELECT list, and llguidance's parser refused rows past 2,000 Earley items on
+  databases of 9 tables or more (the mask cost 20x); a copy of what follows FROM per pair (ON, WHERE, GROUP BY,
+  ORDER BY naming the pair's columns, the SELECT list general) was accepted but changed nothing (23/204, as many
+  columns of a table the query does not bring in) at 1.3x the time a question: those errors are in the SELECT list
+  or behind an alias of the wrong table (`FROM clinics AS cl ... cl.specialty`), and an alias is chosen after the
+  columns it qualifies are written, by a name the grammar cannot know.
 - Aliases are free identifiers: `FROM trips AS t` then `t.distance_km`, and `ORDER BY total` for a result alias.
   A qualified column (t.x) must still name a real column, so an alias cannot smuggle in an unknown one; an
   unqualified name in ORDER BY may be a result alias, the one place a name outside the schema is allowed. In a
@@ -62,7 +64,6 @@ import re
 MAX_SCHEMA_CHARS = 60_000  # the names of all tables and columns together; past it, the row is not constrained
 MAX_NAMES = 4_000
 MAX_TIED_TABLES = 64  # past it, a column may be any column of the database (the grammar grows with each table)
-MAX_PAIRED_TABLES = 16  # past it, a join of two tables may use any column after FROM too (it grows with each pair)
 BARE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 KEYWORDS = {
     "ABORT", "ALL", "AND", "AS", "ASC", "BETWEEN", "BY", "CASE", "CAST", "CROSS", "DESC", "DISTINCT", "ELSE", "END",
@@ -136,12 +137,6 @@ column_ref{t}: column{t} | QUALIFIER column{t} | table_column
 join_cond{t}: ON expr{t} | USING "(" column{t} ("," column{t})* ")"
 """
 RULES = TOP + CORE
-# The form of a join of two tables: its SELECT list is the general one (the columns come before FROM names the tables;
-# a copy of the list per pair of tables overflowed llguidance's parser, 2,000 Earley items a row, on databases of 9
-# tables), and what follows FROM (ON, WHERE, GROUP BY, HAVING, ORDER BY) names the pair's columns.
-PAIR_CORE = "\n".join(line for line in CORE.replace("result_col{t} (", "result_col (").replace(
-    '"," result_col{t})*', '"," result_col)*').splitlines() if not line.startswith("result_col{t}:"))
-
 
 def keyword_rules() -> str:
     used = sorted(set(re.findall(r"\b([A-Z][A-Z_]+)\b", RULES)) - {"CMP", "ADDOP", "MULOP", "NUMBER", "STRING",
@@ -182,15 +177,14 @@ def schema_grammar(schema: list[tuple[str, list[str]]]) -> str:
         raise ValueError("a table or column name holds a line break or NUL")
     number = {column: k for k, column in enumerate(columns)}
     tied = [i for i, name in enumerate(tables) if by_table[name]] if len(tables) <= MAX_TIED_TABLES else []
-    pairs = [(i, j) for i in tied for j in tied if i < j] if len(tied) <= MAX_PAIRED_TABLES else []
-    forms = [f"_{i}" for i in tied] + [f"_p{k}" for k in range(len(pairs))]
+    forms = [f"_{i}" for i in tied]
     if tied:
         # a query on one table, or on the table joined to itself, uses that table's columns: the general FROM joins
         # two different tables, three sources or more, or selects from a subquery
         general = ("source join source join_cond? (join source join_cond?)+ | subsource (join source join_cond?)? "
                    "| tsource join subsource join_cond?")
         general_lines = []
-        if len(tables) > 1 and not (pairs and len(tied) == len(tables)):
+        if len(tables) > 1:
             general = "two_tables | " + general
             general_lines = ["two_tables: " + " | ".join(
                 f"T{i} (AS? table_alias)? join other_{i} (AS? table_alias)? join_cond?" for i in range(len(tables)))]
@@ -223,12 +217,6 @@ def schema_grammar(schema: list[tuple[str, list[str]]]) -> str:
                   f"from_{i}: T{i} (AS? table_alias)? (join T{i} (AS? table_alias)? join_cond_{i}?)*",
                   f"star_{i}: TD{i}",
                   f"column_{i}: " + " | ".join(f"C{number[c]}" for c in by_table[tables[i]])]
-    for k, (i, j) in enumerate(pairs):
-        both = sorted({number[c] for c in by_table[tables[i]] + by_table[tables[j]]})
-        lines += [PAIR_CORE.replace("{t}", f"_p{k}"),
-                  f"from_p{k}: T{i} (AS? table_alias)? join T{j} (AS? table_alias)? join_cond_p{k}? "
-                  f"| T{j} (AS? table_alias)? join T{i} (AS? table_alias)? join_cond_p{k}?",
-                  f"column_p{k}: " + " | ".join(f"C{c}" for c in both)]
     return with_whitespace("\n".join(lines) + "\n")
 
 

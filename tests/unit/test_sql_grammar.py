@@ -202,17 +202,3 @@ def test_a_table_joined_to_itself_uses_its_columns(ll):
     assert not accepts(ll, grammar, "```sql\nSELECT total FROM customers AS a CROSS JOIN customers AS b\n```")
     assert accepts(ll, grammar, "```sql\nSELECT c.city, COUNT(*) AS group_size FROM customers AS c JOIN orders AS o "
                                 "ON o.customer_id = c.id GROUP BY c.city\n```")
-
-
-def test_after_from_a_join_of_two_tables_uses_their_columns(ll):
-    """What follows FROM in a join of two tables (ON, WHERE, GROUP BY, ORDER BY) names their columns; the SELECT
-    list, written before FROM names them, may name any column of the database, as may a join of three tables."""
-    with bounded_database(SHOP + " CREATE TABLE products (sku INTEGER, price REAL);") as database:
-        grammar = schema_grammar(database.schema(2.0))
-    join = "FROM customers AS c JOIN orders AS o ON o.customer_id = c.id"
-    assert accepts(ll, grammar, f"```sql\nSELECT name, total {join} WHERE total > 1 ORDER BY c.name\n```")
-    for tail in ("WHERE price > 1", "WHERE p.price > 1", "ORDER BY p.price", "HAVING MAX(sku) > 1"):
-        assert not accepts(ll, grammar, f"```sql\nSELECT name {join} {tail}\n```"), tail
-    assert not accepts(ll, grammar, "```sql\nSELECT name FROM customers JOIN orders ON orders.id = sku\n```")
-    assert accepts(ll, grammar, f"```sql\nSELECT name, price {join}\n```")
-    assert accepts(ll, grammar, f"```sql\nSELECT name {join} JOIN products AS p ON p.sku = o.id WHERE price > 1\n```")
