@@ -138,6 +138,7 @@ join_cond{t}: ON expr{t} | USING "(" column{t} ("," column{t})* ")"
 """
 RULES = TOP + CORE
 
+
 def keyword_rules() -> str:
     used = sorted(set(re.findall(r"\b([A-Z][A-Z_]+)\b", RULES)) - {"CMP", "ADDOP", "MULOP", "NUMBER", "STRING",
                                                                    "ALIAS", "QUALIFIER", "FREE_QUALIFIER", "TYPE",
@@ -178,26 +179,11 @@ def schema_grammar(schema: list[tuple[str, list[str]]]) -> str:
     number = {column: k for k, column in enumerate(columns)}
     tied = [i for i, name in enumerate(tables) if by_table[name]] if len(tables) <= MAX_TIED_TABLES else []
     forms = [f"_{i}" for i in tied]
-    if tied:
-        # a query on one table, or on the table joined to itself, uses that table's columns: the general FROM joins
-        # two different tables, three sources or more, or selects from a subquery
-        general = ("source join source join_cond? (join source join_cond?)+ | subsource (join source join_cond?)? "
-                   "| tsource join subsource join_cond?")
-        general_lines = []
-        if len(tables) > 1:
-            general = "two_tables | " + general
-            general_lines = ["two_tables: " + " | ".join(
-                f"T{i} (AS? table_alias)? join other_{i} (AS? table_alias)? join_cond?" for i in range(len(tables)))]
-            general_lines += [f"other_{i}: " + " | ".join(f"T{j}" for j in range(len(tables)) if j != i)
-                              for i in range(len(tables))]
-    else:
-        general, general_lines = "source (join source join_cond?)*", []
-    lines = [TOP, CORE.replace("{t}", ""), keyword_rules(),
+    lines = [TOP, CORE.replace("{t}", ""), keyword_rules(), *_general_from(len(tables), bool(tied)),
              "query: " + "\n    | ".join([f"core{t} order_by{t}? limit?" for t in forms]
                                          + ["core order_by? limit?",
                                             "any_core (compound any_core)+ order_by? limit?"]),
              "any_core: " + " | ".join(["core"] + [f"core{t}" for t in forms]),
-             "from: " + general, *general_lines,
              "table: " + " | ".join(f"T{i}" for i in range(len(tables))),
              "table_dot: " + " | ".join(f"TD{i}" for i in range(len(tables))),
              "star: QUALIFIER | table_dot",
@@ -218,6 +204,22 @@ def schema_grammar(schema: list[tuple[str, list[str]]]) -> str:
                   f"star_{i}: TD{i}",
                   f"column_{i}: " + " | ".join(f"C{number[c]}" for c in by_table[tables[i]])]
     return with_whitespace("\n".join(lines) + "\n")
+
+
+def _general_from(n_tables: int, tied: bool) -> list[str]:
+    """The general form's FROM. With the tables tied to their columns, a query on one table, or on the table joined
+    to itself, has its own form: the general FROM joins two different tables, three sources or more, or selects from
+    a subquery."""
+    if not tied:
+        return ["from: source (join source join_cond?)*"]
+    general = ("source join source join_cond? (join source join_cond?)+ | subsource (join source join_cond?)? "
+               "| tsource join subsource join_cond?")
+    if n_tables == 1:
+        return ["from: " + general]
+    return ["from: two_tables | " + general,
+            "two_tables: " + " | ".join(f"T{i} (AS? table_alias)? join other_{i} (AS? table_alias)? join_cond?"
+                                        for i in range(n_tables)),
+            *(f"other_{i}: " + " | ".join(f"T{j}" for j in range(n_tables) if j != i) for i in range(n_tables))]
 
 
 # Where whitespace goes (see the module's docstring): each rule's body is parsed, whether each symbol may begin or end
