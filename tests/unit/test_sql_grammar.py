@@ -202,3 +202,15 @@ def test_a_table_joined_to_itself_uses_its_columns(ll):
     assert not accepts(ll, grammar, "```sql\nSELECT total FROM customers AS a CROSS JOIN customers AS b\n```")
     assert accepts(ll, grammar, "```sql\nSELECT c.city, COUNT(*) AS group_size FROM customers AS c JOIN orders AS o "
                                 "ON o.customer_id = c.id GROUP BY c.city\n```")
+
+
+def test_whitespace_is_required_between_two_words_and_optional_beside_punctuation(ll):
+    """with_whitespace on a small grammar (its WS terminal is the grammar's own): an optional first item, a repeated
+    last one, punctuation between."""
+    from sftflow.sql_grammar import with_whitespace
+
+    grammar = with_whitespace('start: A? B "(" B ")" C*\nA: "a"\nB: "b"\nC: "c"\nWS: /[ \\t]+/\n')
+    for text in ("a b(b)", "b ( b ) c", "a\tb(b)c c", "b(b)c"):
+        assert accepts(ll, grammar, text), text
+    for text in ("ab(b)", "b(b)cc", " b(b)", "b(b) "):
+        assert not accepts(ll, grammar, text), text
