@@ -140,9 +140,9 @@ RULES = TOP + CORE
 
 
 def keyword_rules() -> str:
-    used = sorted(set(re.findall(r"\b([A-Z][A-Z_]+)\b", RULES)) - {"CMP", "ADDOP", "MULOP", "NUMBER", "STRING",
-                                                                   "ALIAS", "QUALIFIER", "FREE_QUALIFIER", "TYPE",
-                                                                   "FUNCTION", "KEYWORD", "WS", "GLUED", "TABLE_ALIAS"})
+    # every upper-case name the rules use is a keyword, except the terminals TOP defines and those schema_grammar does
+    terminals = set(re.findall(r"^([A-Z][A-Z_]*):", TOP, re.M)) | {"QUALIFIER", "TYPE", "FUNCTION", "KEYWORD"}
+    used = sorted(set(re.findall(r"\b([A-Z][A-Z_]+)\b", RULES)) - terminals)
     rules = [f'{word}: "{word.lower()}"i' for word in used]
     rules.append("KEYWORD: " + " | ".join(f'"{word.lower()}"i' for word in sorted(KEYWORDS | set(used))))
     return "\n".join(rules) + "\n"
@@ -268,7 +268,6 @@ class _Words:
     """Whether a symbol may be empty, begin with a word character, end with one: fixed points over the rules."""
 
     def __init__(self, rules: dict):
-        self.rules = rules
         self.known = {name: (False, False, False) for name in rules}
         changed = True
         while changed:
