@@ -4,7 +4,7 @@
         [--modes plain,schema,schema+select,schema+majority] [--candidates 4]
         [--num N | --per-database N] [--batch-size 16] [--out DIR] [--backend auto|transformers|vllm]
         [--config demo.yaml|transfer.yaml]
-    .venv/bin/python bench/sql_constrained.py --recount DIR   # the error kinds of the runs kept in DIR
+    .venv/bin/python bench/sql_constrained.py --recount DIR   # the error kinds (and ceilings) of the runs kept in DIR
 
 Each model is scored with the demo's config (or --config's) pointed at the development set (its databases, schema
 prompts), once per mode: plain (greedy, unconstrained), schema (greedy under eval.constrain: schema), schema+select
@@ -12,7 +12,9 @@ prompts), once per mode: plain (greedy, unconstrained), schema (greedy under eva
 candidates, eval.select: majority), plain+select (unconstrained candidates, executes). Printed: accuracy with its
 95% interval, the errors by kind (no SQL / not parsed, unknown table, unknown column, a column of a table the query
 does not bring in, a column behind an alias, other runtime errors, ran but wrong) and the seconds per question
-(generation and scoring, the model loaded once per mode). Run on a quiet machine.
+(generation and scoring, the model loaded once per mode). For a mode with candidates, also the ceiling of any
+selection: how many questions at least one of the first k candidates answers correctly (k = 1, 2, 4, ... up to
+--candidates); no way of choosing among those candidates can score more. Run on a quiet machine.
 """
 
 import argparse
@@ -73,6 +75,25 @@ def kinds(predictions: Path, databases: list[Path]) -> dict:
     return counts
 
 
+def ceilings(predictions: Path, rows: list[dict], dev: Path) -> dict[int, int]:
+    """{k: questions for which one of the first k candidates is correct}, each candidate scored as the metric does
+    (sftflow.metrics.sql.score_sql on the row's database, read-only)."""
+    from sftflow.metrics.sql import extract_sql, score_sql
+
+    correct = []
+    for line, row in zip(predictions.read_text().splitlines(), rows, strict=True):
+        candidates = json.loads(line).get("candidates") or []
+        correct.append([score_sql(None, row["sql"], extract_sql(c), 2.0, database=str(dev / row["database"])).correct
+                        for c in candidates])
+    most = max((len(c) for c in correct), default=0)
+    sizes = sorted({min(2 ** e, most) for e in range(most.bit_length() + 1)} - {0})
+    return {k: sum(any(c[:k]) for c in correct) for k in sizes}
+
+
+def ceiling_line(counts: dict[int, int], n: int) -> str:
+    return "any of the first k candidates correct: " + ", ".join(f"k={k} {v}/{n}" for k, v in counts.items())
+
+
 HEADER = (f"{'model':8} {'mode':14} {'accuracy':>8} {'ci95':>13} {'no SQL/parse':>12} {'unk.table':>9} "
           f"{'unk.column':>10} {'other.col':>9} {'alias.col':>9} {'runtime':>7} {'wrong':>5} {'s/question':>10}")
 
@@ -83,6 +104,8 @@ def recount(folder: Path) -> None:
     for predictions in sorted(folder.glob("*/*/predictions.jsonl")):
         count = kinds(predictions, [folder / "dev" / r["database"] for r in rows])
         print(f"{predictions.parent.parent.name:23} " + ", ".join(f"{k} {v}" for k, v in count.items()))
+        if "candidates" in predictions.read_text()[:100_000]:
+            print(f"{'':23} " + ceiling_line(ceilings(predictions, rows, folder / "dev"), len(rows)))
 
 
 def main() -> None:
@@ -140,6 +163,9 @@ def main() -> None:
                         f"{count['no SQL / parse']:12} {count['unknown table']:9} {count['unknown column']:10} "
                         f"{count[OTHER]:9} {count[ALIASED]:9} "
                         f"{count['runtime']:7} {count['wrong']:5} {seconds / result['n']:10.2f}")
+                if "+" in mode:
+                    predictions = next(out.rglob("predictions.jsonl"))
+                    line += f"\n{'':8} {'':14} " + ceiling_line(ceilings(predictions, rows, dev), len(rows))
                 constraint = list(out.rglob("constraint.json"))
                 if constraint:
                     stats = json.loads(constraint[0].read_text())
