@@ -133,6 +133,19 @@ if [ "$mode" = --dev ] || [ "$mode" = --export ] || [ "$mode" = --latest ]; then
     echo "the in-browser export needs npm (sudo apt-get install -y npm), then ./setup.sh --export" >&2
   fi
 fi
+# CPU training and generation run under tcmalloc where it is installed: sftflow preloads it (glibc's malloc slows a
+# training step as a run goes on: bench/results/malloc_cpu.txt). Installed here where apt is ours to run.
+if [ "$mode" = "" ] || [ "$mode" = --dev ] || [ "$mode" = --latest ]; then
+  if ! { /sbin/ldconfig -p 2>/dev/null || ldconfig -p 2>/dev/null; } | grep -q libtcmalloc_minimal.so.4; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      export DEBIAN_FRONTEND=noninteractive
+      (apt-get update -q && apt-get install -y -q libtcmalloc-minimal4) >/dev/null \
+        || echo "warning: installing tcmalloc failed; CPU training uses glibc's malloc" >&2
+    else
+      echo "note: CPU training is faster with tcmalloc: sudo apt-get install -y libtcmalloc-minimal4" >&2
+    fi
+  fi
+fi
 # The browser tests drive the system's Chromium through Playwright (Playwright's own download needs the internet).
 if { [ "$mode" = --dev ] || [ "$mode" = --latest ]; } && [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ]; then

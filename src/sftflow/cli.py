@@ -7,7 +7,7 @@ import sys
 import warnings
 from importlib import import_module
 
-from sftflow.device import quiet_openmp
+from sftflow.device import preload_allocator, quiet_openmp
 from sftflow.errors import UserError
 
 OS_ERROR_TEXT = re.compile(r"\(os error \d+\)")
@@ -53,9 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     # TRL's own default sets the old name; the warning would only confuse users of the teaching workflow
     warnings.filterwarnings("ignore", message="`gradient_checkpointing` is deprecated")
     quiet_openmp()  # before any verb imports torch
+    command_line = argv is None  # the process is sftflow's own: it may start again with another allocator
     argv = sys.argv[1:] if argv is None else argv
     args = None
     try:
+        if command_line:
+            preload_allocator(argv)
         args, extra = build_parser().parse_known_args(argv)
         return run_verb(args, extra)
     except (UserError, OSError) as e:  # an OSError is the environment the user gave: a full disk, a read-only folder

@@ -2,7 +2,10 @@
 GPU (and said), the memory there is to plan with. The one place that asks these questions."""
 
 import os
+import sys
 from functools import cache
+
+from sftflow.errors import UserError
 
 
 def has_cuda() -> bool:
@@ -51,7 +54,7 @@ def machine_name(cuda: bool) -> str:
         import torch
 
         return torch.cuda.get_device_name(0)
-    return cpu_class()
+    return f"{cpu_class()}, {allocator()} malloc"
 
 
 SPINCOUNT = "10000"  # iterations a waiting OpenMP thread spins before it sleeps; libgomp's default is 300,000
@@ -69,11 +72,67 @@ def quiet_openmp(environ=os.environ) -> None:
         environ["SFTFLOW_SET_GOMP_SPINCOUNT"] = "1"  # so that a child process can tell ours from the user's
 
 
+ALLOCATORS = ("tcmalloc", "jemalloc", "mimalloc")  # what sftflow.device.allocator recognises in LD_PRELOAD
+PRELOADED = {"tcmalloc": ("tcmalloc_minimal", "tcmalloc"), "jemalloc": ("jemalloc",)}  # library names, in order
+ALLOCATOR_VERBS = {"run", "train", "demo", "sweep", "eval"}  # the verbs that run torch on CPU for long
+ALLOCATOR_HINT = "apt install libtcmalloc-minimal4 and sftflow preloads it (bench/results/malloc_cpu.txt)"
+
+
+def allocator(environ=os.environ) -> str:
+    """The malloc this process runs with: the first of ALLOCATORS named in LD_PRELOAD, else glibc's."""
+    preload = environ.get("LD_PRELOAD", "")
+    return next((name for name in ALLOCATORS if name in preload), "glibc")
+
+
+def fast_allocator(environ=os.environ, find=None) -> str | None:
+    """The library (a name the dynamic linker resolves) of tcmalloc or jemalloc to preload, or None: the user
+    chose (SFTFLOW_ALLOCATOR=system, or an allocator in LD_PRELOAD), none is installed, or the system is not
+    Linux. SFTFLOW_ALLOCATOR=tcmalloc or jemalloc asks for that one only."""
+    import ctypes.util
+
+    find = find or ctypes.util.find_library
+    wanted = environ.get("SFTFLOW_ALLOCATOR", "auto")
+    if wanted not in ("auto", "system", *PRELOADED):
+        raise UserError(f"SFTFLOW_ALLOCATOR={wanted!r} (environment) must be auto, system, tcmalloc or jemalloc")
+    if wanted == "system" or allocator(environ) != "glibc" or sys.platform != "linux":
+        return None
+    names = [name for kind, names in PRELOADED.items() if wanted in ("auto", kind) for name in names]
+    return next((found for found in map(find, names) if found), None)
+
+
+def preload_allocator(argv: list[str], environ=os.environ, execve=os.execve, find=None) -> None:
+    """For the verbs that train or generate on CPU, run this command again with tcmalloc (or jemalloc) preloaded,
+    where one is installed: under glibc's malloc a step of the transfer recipe (bf16 autocast) slowed from 4.6
+    to 6.7 s within 40 steps, with a quarter of its time in glibc's _int_malloc (perf); under tcmalloc it went
+    from 3.5 to 3.7 s, with a third less peak memory (bench/malloc_cpu.py, bench/results/malloc_cpu.txt). A fixed
+    mmap threshold (mallopt) made it 9.1 s. The
+    allocator has to be there when the process starts, hence LD_PRELOAD and a new process image, the way torch's
+    own CPU launcher (torch.backends.xeon.run_cpu) does it. Returns only where nothing is to be done."""
+    verb = next((arg for arg in argv if not arg.startswith("-")), None)
+    if verb not in ALLOCATOR_VERBS or "SFTFLOW_PRELOADED" in environ:
+        return
+    library = fast_allocator(environ, find)
+    if library is None:
+        return
+    preload = " ".join(filter(None, [library, environ.get("LD_PRELOAD", "")]))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    quiet = {"TCMALLOC_LARGE_ALLOC_REPORT_THRESHOLD": str(1 << 62)}  # no "tcmalloc: large alloc" line per weight
+    execve(sys.executable, sys.orig_argv, {**quiet, **environ, "LD_PRELOAD": preload, "SFTFLOW_PRELOADED": library})
+
+
 def user_environment(environ=os.environ) -> dict[str, str]:
-    """The environment without what quiet_openmp added (for engines that tune their own threads)."""
+    """The environment without what quiet_openmp and preload_allocator added (for engines that tune their own
+    threads and choose their own allocator)."""
     env = dict(environ)
     if env.pop("SFTFLOW_SET_GOMP_SPINCOUNT", None):
         env.pop("GOMP_SPINCOUNT", None)
+    library = env.pop("SFTFLOW_PRELOADED", None)
+    if library:
+        rest = [entry for entry in env.get("LD_PRELOAD", "").split() if entry != library]
+        env["LD_PRELOAD"] = " ".join(rest)
+        if not rest:
+            del env["LD_PRELOAD"]
     return env
 
 

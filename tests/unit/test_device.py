@@ -1,7 +1,12 @@
+import os
+import subprocess
+import sys
+
 import pytest
 
 from sftflow import device
 from sftflow.device import adapt_to_device
+from sftflow.errors import UserError
 
 
 @pytest.fixture
@@ -106,3 +111,56 @@ def test_training_threads_leave_the_busy_cores_to_their_owners():
     assert device.training_threads(1, lambda: 1.0, environ={}) == (None, "")
     assert device.training_threads(2, lambda: None, environ={}) == (None, "")
     assert "1 of 2 cores" in device.training_threads(2, lambda: 1.0, environ={})[1]
+
+
+class Exec:
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, path, argv, env):
+        self.calls.append((path, argv, env))
+
+
+def installed(*names):
+    return lambda name: f"lib{name}.so.4" if name in names else None
+
+
+def test_training_verbs_start_again_with_tcmalloc_preloaded():
+    execve = Exec()
+    device.preload_allocator(["--debug", "train", "x.yaml"], {"PATH": "/bin"}, execve,
+                             installed("tcmalloc_minimal", "jemalloc"))
+    [(path, argv, env)] = execve.calls
+    assert path == sys.executable and argv == sys.orig_argv  # the same command, the same interpreter
+    assert env["LD_PRELOAD"] == "libtcmalloc_minimal.so.4" and env["PATH"] == "/bin"
+    assert device.allocator(env) == "tcmalloc"
+    again = Exec()
+    device.preload_allocator(["train", "x.yaml"], env, again, installed("tcmalloc_minimal"))
+    assert again.calls == []  # started again, it does not start a third time
+    assert "LD_PRELOAD" not in device.user_environment(env)  # children (vLLM) get the user's own environment
+
+
+def test_the_allocator_is_left_alone_where_the_user_chose_or_nothing_is_there():
+    for argv, environ, found in ((["data", "preview"], {}, ("tcmalloc_minimal",)),  # not a training verb
+                                 (["train"], {"SFTFLOW_ALLOCATOR": "system"}, ("tcmalloc_minimal",)),
+                                 (["train"], {"LD_PRELOAD": "/opt/libjemalloc.so.2"}, ("tcmalloc_minimal",)),
+                                 (["train"], {}, ())):
+        execve = Exec()
+        device.preload_allocator(argv, environ, execve, installed(*found))
+        assert execve.calls == []
+    execve = Exec()
+    device.preload_allocator(["train"], {"SFTFLOW_ALLOCATOR": "jemalloc", "LD_PRELOAD": "libmine.so"}, execve,
+                             installed("tcmalloc_minimal", "jemalloc"))
+    assert execve.calls[0][2]["LD_PRELOAD"] == "libjemalloc.so.4 libmine.so"  # the one asked for, the user's kept
+    assert device.user_environment(execve.calls[0][2])["LD_PRELOAD"] == "libmine.so"
+    with pytest.raises(UserError, match="SFTFLOW_ALLOCATOR='fast'"):
+        device.preload_allocator(["train"], {"SFTFLOW_ALLOCATOR": "fast"}, Exec(), installed())
+
+
+@pytest.mark.skipif(sys.platform != "linux" or device.fast_allocator({}) is None,
+                    reason="no tcmalloc or jemalloc on this machine (apt install libtcmalloc-minimal4)")
+def test_the_started_process_runs_with_the_allocator_loaded():
+    code = ("from sftflow.device import preload_allocator; preload_allocator(['train']); "
+            "print(open('/proc/self/maps').read())")
+    env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "SFTFLOW_PRELOADED", "SFTFLOW_ALLOCATOR")}
+    maps = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert "libtcmalloc" in maps or "libjemalloc" in maps
