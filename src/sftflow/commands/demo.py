@@ -10,7 +10,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--out", help="run folder (default: runs/demo-TIMESTAMP)")
     parser.add_argument("--recipe", choices=["quick", "transfer"], default="quick",
                         help="quick: demo.yaml, 9-20 minutes; transfer: transfer.yaml, wide schemas, all 204 "
-                             "development questions, 30-50 minutes with bf16 instructions, about 140 with AVX2 only")
+                             "development questions, 28-50 minutes with bf16 instructions, about 140 with AVX2 only")
     parser.add_argument("--chat", action="store_true", help="then serve the fine-tuned model and open the chat UI")
 
 

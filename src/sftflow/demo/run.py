@@ -76,12 +76,13 @@ class Recipe:
 
 
 # Measured (README, "Time per CPU class"): quick 8-11 min on CPUs with bf16 instructions, the AVX2 figure scaled by
-# the transfer recipe's measured step ratio (2.5x); transfer 30 min 27 s (an AMD EPYC with avx512_bf16, 2026-12-06)
-# to 51 min (2026-11-27) with bf16 instructions, and on an AVX2-class EPYC 300 steps of 20-22 s (105-110 min)
-# before the 408 answers of the evaluation.
+# the transfer recipe's measured step ratio (2.5x); transfer 27 min 46 s (an Intel Xeon with AMX, tcmalloc,
+# 2026-12-07), 30 min 27 s (an AMD EPYC with avx512_bf16, glibc's malloc, 2026-12-06) to 51 min (2026-11-27, glibc's
+# malloc, whose heap slowed the steps as the run went on) with bf16 instructions, and on an AVX2-class EPYC 300
+# steps of 20-22 s (105-110 min) before the 408 answers of the evaluation.
 RECIPES = {
     "quick": Recipe("demo.yaml", False, 600, 100, DEV_QUESTIONS_PER_DATABASE, ("about 9", "about 15-20")),
-    "transfer": Recipe("transfer.yaml", True, 4000, 100, None, ("30-50", "about 140")),
+    "transfer": Recipe("transfer.yaml", True, 4000, 100, None, ("28-50", "about 140")),
 }
 
 
