@@ -91,7 +91,7 @@ def fast_allocator(environ=os.environ, find=None) -> str | None:
     import ctypes.util
 
     find = find or ctypes.util.find_library
-    wanted = environ.get("SFTFLOW_ALLOCATOR", "auto")
+    wanted = environ.get("SFTFLOW_ALLOCATOR", "").strip().lower() or "auto"  # set but empty: as if not set
     if wanted not in ("auto", "system", *PRELOADED):
         raise UserError(f"SFTFLOW_ALLOCATOR={wanted!r} (environment) must be auto, system, tcmalloc or jemalloc")
     if wanted == "system" or allocator(environ) != "glibc" or sys.platform != "linux":

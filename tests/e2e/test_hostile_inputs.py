@@ -8,7 +8,10 @@ in the one line the command prints.
 
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -369,3 +372,15 @@ def test_hostile_request_is_refused_and_the_server_goes_on(fallback_server, body
                                     {"role": "user", "content": "hi"}]}).encode())
     with urllib.request.urlopen(ok, timeout=60) as response:
         assert response.status == 200
+
+
+@pytest.mark.parametrize("value", ["fast", "tcmalloc;rm -rf ~", "\u00e9"])
+def test_a_bad_allocator_choice_is_one_line_before_anything_runs(tmp_path, value):
+    # read by the command line itself, before a verb parses (sftflow.device.preload_allocator): a real process
+    env = {**os.environ, "SFTFLOW_ALLOCATOR": value, "HOME": str(tmp_path / "home")}
+    done = subprocess.run([sys.executable, "-m", "sftflow", "train", "x.yaml"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [f"sftflow: error: SFTFLOW_ALLOCATOR={value.strip().lower()!r} "
+                                                "(environment) must be auto, system, tcmalloc or jemalloc"]
+    assert list(tmp_path.iterdir()) == []  # nothing written, not even the home folder

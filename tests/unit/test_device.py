@@ -152,6 +152,12 @@ def test_the_allocator_is_left_alone_where_the_user_chose_or_nothing_is_there():
                              installed("tcmalloc_minimal", "jemalloc"))
     assert execve.calls[0][2]["LD_PRELOAD"] == "libjemalloc.so.4 libmine.so"  # the one asked for, the user's kept
     assert device.user_environment(execve.calls[0][2])["LD_PRELOAD"] == "libmine.so"
+    execve = Exec()
+    device.preload_allocator(["train"], {"SFTFLOW_ALLOCATOR": " TCMalloc "}, execve, installed("tcmalloc_minimal"))
+    assert execve.calls[0][2]["LD_PRELOAD"] == "libtcmalloc_minimal.so.4"  # spaces and case do not matter
+    execve = Exec()
+    device.preload_allocator(["train"], {"SFTFLOW_ALLOCATOR": ""}, execve, installed("tcmalloc_minimal"))
+    assert len(execve.calls) == 1  # set but empty: as if not set
     with pytest.raises(UserError, match="SFTFLOW_ALLOCATOR='fast'"):
         device.preload_allocator(["train"], {"SFTFLOW_ALLOCATOR": "fast"}, Exec(), installed())
 
