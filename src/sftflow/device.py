@@ -75,7 +75,18 @@ def quiet_openmp(environ=os.environ) -> None:
 ALLOCATORS = ("tcmalloc", "jemalloc", "mimalloc")  # what sftflow.device.allocator recognises in LD_PRELOAD
 PRELOADED = {"tcmalloc": ("tcmalloc_minimal", "tcmalloc"), "jemalloc": ("jemalloc",)}  # library names, in order
 ALLOCATOR_VERBS = {"run", "train", "demo", "sweep", "eval"}  # the verbs that run torch on CPU for long
-ALLOCATOR_HINT = "apt install libtcmalloc-minimal4 and sftflow preloads it (bench/results/malloc_cpu.txt)"
+ALLOCATOR_HINT = ("the sftflow command runs under tcmalloc where it is installed (apt install libtcmalloc-minimal4; "
+                  "bench/results/malloc_cpu.txt)")
+
+
+def glibc_by_default(environ=os.environ) -> bool:
+    """True where this process runs under glibc's malloc and the user did not ask for it (SFTFLOW_ALLOCATOR)."""
+    return allocator(environ) == "glibc" and chosen_allocator(environ) != "system"
+
+
+def chosen_allocator(environ=os.environ) -> str:
+    """SFTFLOW_ALLOCATOR as written, any case and spaces; set but empty is as if not set: auto."""
+    return environ.get("SFTFLOW_ALLOCATOR", "").strip().lower() or "auto"
 
 
 def allocator(environ=os.environ) -> str:
@@ -91,7 +102,7 @@ def fast_allocator(environ=os.environ, find=None) -> str | None:
     import ctypes.util
 
     find = find or ctypes.util.find_library
-    wanted = environ.get("SFTFLOW_ALLOCATOR", "").strip().lower() or "auto"  # set but empty: as if not set
+    wanted = chosen_allocator(environ)
     if wanted not in ("auto", "system", *PRELOADED):
         raise UserError(f"SFTFLOW_ALLOCATOR={wanted!r} (environment) must be auto, system, tcmalloc or jemalloc")
     if wanted == "system" or allocator(environ) != "glibc" or sys.platform != "linux":
@@ -105,9 +116,9 @@ def preload_allocator(argv: list[str], environ=os.environ, execve=os.execve, fin
     where one is installed: under glibc's malloc a step of the transfer recipe (bf16 autocast) slowed from 4.6
     to 6.7 s within 40 steps, with a quarter of its time in glibc's _int_malloc (perf); under tcmalloc it went
     from 3.5 to 3.7 s, with a third less peak memory (bench/malloc_cpu.py, bench/results/malloc_cpu.txt). A fixed
-    mmap threshold (mallopt) made it 9.1 s. The
-    allocator has to be there when the process starts, hence LD_PRELOAD and a new process image, the way torch's
-    own CPU launcher (torch.backends.xeon.run_cpu) does it. Returns only where nothing is to be done."""
+    mmap threshold (mallopt) made it 9.1 s. The allocator has to be there when the process starts, hence
+    LD_PRELOAD and a new process image, the way torch's own CPU launcher (torch.backends.xeon.run_cpu) does it.
+    Returns only where nothing is to be done."""
     verb = next((arg for arg in argv if not arg.startswith("-")), None)
     if verb not in ALLOCATOR_VERBS or "SFTFLOW_PRELOADED" in environ:
         return

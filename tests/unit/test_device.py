@@ -152,6 +152,8 @@ def test_the_allocator_is_left_alone_where_the_user_chose_or_nothing_is_there():
                              installed("tcmalloc_minimal", "jemalloc"))
     assert execve.calls[0][2]["LD_PRELOAD"] == "libjemalloc.so.4 libmine.so"  # the one asked for, the user's kept
     assert device.user_environment(execve.calls[0][2])["LD_PRELOAD"] == "libmine.so"
+    assert device.glibc_by_default({}) and not device.glibc_by_default({"SFTFLOW_ALLOCATOR": "System"})
+    assert not device.glibc_by_default({"LD_PRELOAD": "libtcmalloc_minimal.so.4"})  # the training note's condition
     execve = Exec()
     device.preload_allocator(["train"], {"SFTFLOW_ALLOCATOR": " TCMalloc "}, execve, installed("tcmalloc_minimal"))
     assert execve.calls[0][2]["LD_PRELOAD"] == "libtcmalloc_minimal.so.4"  # spaces and case do not matter

@@ -17,7 +17,7 @@ from sftflow.data.prepare import (
 )
 from sftflow.data.preview import format_stats
 from sftflow.data.sources import fingerprint
-from sftflow.device import ALLOCATOR_HINT, allocator
+from sftflow.device import ALLOCATOR_HINT, glibc_by_default
 from sftflow.errors import UserError
 from sftflow.models.loading import load, tokenizer_for
 from sftflow.models.lora_merge import full_model
@@ -73,7 +73,7 @@ def _run(config, launch: LaunchOptions | None, train_args: list[str] | None, ext
             print(line)
         _print_batch(args)
         _warn_if_planned_oom(settings.plan, machine.cuda, config.where)
-        if not machine.cuda and allocator() == "glibc":
+        if not machine.cuda and glibc_by_default():
             print(f"[sftflow] note: under glibc's malloc, CPU training steps slow down as a run goes on; "
                   f"{ALLOCATOR_HINT}")
         write_run_files(out, config, model_path, tokenizer, tokenized, args, templates.text_hash(), data_fingerprint)
