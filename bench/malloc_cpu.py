@@ -11,9 +11,9 @@ is the process's. glibc: SFTFLOW_ALLOCATOR=system; tcmalloc / jemalloc: SFTFLOW_
 whose library is not installed says so); threshold=N: glibc with MALLOC_MMAP_THRESHOLD_=N (glibc then no longer
 raises the threshold each time a mapped block is freed). Printed per variant: the seconds a step over the first 10
 steps after the first, over the last 10, their ratio (the drift), the wall time and the peak resident memory.
---emulate-avx2 runs
-every variant as on a CPU without bf16 instructions (ATEN_CPU_CAPABILITY=avx2, ONEDNN_MAX_CPU_ISA=AVX2, fp32: the
-emulation README's CPU table names). Run on a quiet machine: another process on the cores moves every figure.
+--emulate-avx2 runs every variant as on a CPU without bf16 instructions (ATEN_CPU_CAPABILITY=avx2,
+ONEDNN_MAX_CPU_ISA=AVX2, fp32: the emulation README's CPU table names). Run on a quiet machine: another process on
+the cores moves every figure.
 """
 
 import argparse
@@ -26,20 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LIBRARIES = {"jemalloc": "libjemalloc.so.2", "tcmalloc": "libtcmalloc_minimal.so.4"}
 PROGRESS = re.compile(r"(\d+)/(\d+) \[(?:(\d+):)?(\d+):(\d+)<")
-
-
-def library(name: str) -> str | None:
-    """The shared library's path where the dynamic linker knows it (ldconfig's cache), else None."""
-    try:
-        listing = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    for line in listing.splitlines():
-        if line.strip().startswith(LIBRARIES[name]) and "=>" in line:
-            return line.split("=>")[1].strip()
-    return None
 
 
 def step_times(log: str) -> dict[int, float]:
@@ -52,15 +39,18 @@ def step_times(log: str) -> dict[int, float]:
 
 
 def run(variant: str, args, data: Path, out: Path) -> str:
+    from sftflow.device import PRELOADED, fast_allocator
+
     env = {**os.environ, "SFTFLOW_ALLOCATOR": "system"}
-    env.pop("LD_PRELOAD", None)
+    for name in ("LD_PRELOAD", "SFTFLOW_PRELOADED"):  # each variant chooses its own; none inherited from the caller
+        env.pop(name, None)
     if args.emulate_avx2:
         env.update(ATEN_CPU_CAPABILITY="avx2", ONEDNN_MAX_CPU_ISA="AVX2")
     if variant.startswith("threshold="):
         env["MALLOC_MMAP_THRESHOLD_"] = variant.split("=", 1)[1]
-    elif variant in LIBRARIES:
-        if library(variant) is None:
-            return f"{variant:15} not installed (ldconfig -p has no {LIBRARIES[variant]})"
+    elif variant in PRELOADED:
+        if fast_allocator({"SFTFLOW_ALLOCATOR": variant}) is None:  # the lookup sftflow's own preload makes
+            return f"{variant:15} not installed (no lib{'/lib'.join(PRELOADED[variant])} the dynamic linker finds)"
         env["SFTFLOW_ALLOCATOR"] = variant
     command = [str(ROOT / ".venv" / "bin" / "sftflow"), "train", args.config, "--model_name_or_path", args.model,
                "--dataset_name", str(data), "--output_dir", str(out / variant), "--max_steps", str(args.steps),
